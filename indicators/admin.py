@@ -1,0 +1,202 @@
+"""The editors' console: log observations in seconds, watch feeds and runs."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators.models import Feed, FetchRun, Indicator, Observation, Origin
+from indicators.services import ObservationData, find_existing, validate_observation
+from indicators.signals import notify_observations_changed
+
+RECENT_OBSERVATIONS = 20
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "unit", "scale", "category", "observation_count"]
+    list_filter = ["category", "scale"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["recent_observations"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_observation_counts()
+
+    @admin.display(ordering="observation_count", description="observations")
+    def observation_count(self, indicator: Indicator) -> int:
+        return indicator.observation_count
+
+    @admin.display(description="recent observations")
+    def recent_observations(self, indicator: Indicator) -> str:
+        if indicator.pk is None:
+            return "-"
+        rows = indicator.observations.order_by("-date", "-id")[:RECENT_OBSERVATIONS]
+        if not rows:
+            return "None yet."
+        body = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
+            '<td><a href="{}">{}</a></td></tr>',
+            (
+                (
+                    reverse("admin:indicators_observation_change", args=[row.pk]),
+                    row.date,
+                    f"{row.value:g}",
+                    row.get_origin_display(),
+                    row.source_url,
+                    row.source_title,
+                )
+                for row in rows
+            ),
+        )
+        return format_html(
+            "<table><tr><th>date</th><th>value</th><th>origin</th><th>source</th>"
+            "</tr>{}</table>",
+            body,
+        )
+
+
+class ObservationForm(forms.ModelForm):
+    """The short form for logging one value, with the service's rules."""
+
+    class Meta:
+        model = Observation
+        fields = [
+            "indicator",
+            "date",
+            "value",
+            "low",
+            "high",
+            "source_url",
+            "source_title",
+            "is_estimate",
+            "is_secondary",
+            "note",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        required = ("indicator", "date", "value", "source_url", "source_title")
+        if any(cleaned.get(field) in (None, "") for field in required):
+            return cleaned
+        data = ObservationData(**{f: cleaned.get(f) for f in self.Meta.fields})
+        validate_observation(data, today=timezone.now().date())
+        existing = find_existing(data)
+        if existing is not None and existing.pk != self.instance.pk:
+            url = reverse("admin:indicators_observation_change", args=[existing.pk])
+            raise ValidationError(
+                format_html(
+                    "This source already has a value for this indicator on this "
+                    'date: <a href="{}">{}</a>. Edit that one instead.',
+                    url,
+                    existing,
+                )
+            )
+        return cleaned
+
+    def validate_unique(self):
+        # clean() has already said it, with a link; don't say it twice.
+        pass
+
+
+@admin.register(Observation)
+class ObservationAdmin(SimpleHistoryAdmin):
+    form = ObservationForm
+    list_display = [
+        "indicator",
+        "date",
+        "value",
+        "low",
+        "high",
+        "source_title",
+        "is_estimate",
+        "origin",
+    ]
+    list_filter = ["indicator__category", "origin", "is_estimate", "is_secondary"]
+    list_select_related = ["indicator"]
+    search_fields = ["indicator__name", "indicator__slug", "source_title", "source_url"]
+    autocomplete_fields = ["indicator"]
+    date_hierarchy = "date"
+    readonly_fields = ["origin", "fetch_run", "recorded_by", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["indicator", "date", "value", ("low", "high")]}),
+        (
+            "Source",
+            {
+                "fields": [
+                    "source_url",
+                    "source_title",
+                    "is_estimate",
+                    "is_secondary",
+                    "note",
+                ]
+            },
+        ),
+        ("Provenance", {"classes": ["collapse"], "fields": readonly_fields}),
+    ]
+
+    def save_model(self, request, obj: Observation, form, change: bool) -> None:
+        if not change:
+            obj.origin = Origin.ADMIN
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+        notify_observations_changed([obj.indicator_id])
+
+
+class FetchRunInline(admin.TabularInline):
+    model = FetchRun
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["started_at", "outcome", "rows_seen", "rows_new", "rows_changed", "error"]
+    readonly_fields = fields
+    ordering = ["-started_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-started_at")
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = ["name", "indicator", "format", "is_active", "last_run_at"]
+    list_filter = ["is_active", "format", "aggregation"]
+    list_select_related = ["indicator"]
+    search_fields = ["name", "url", "indicator__name"]
+    autocomplete_fields = ["indicator"]
+    readonly_fields = [
+        "etag",
+        "last_modified",
+        "claimed_until",
+        "last_run_at",
+        "next_run_at",
+        "created_at",
+    ]
+
+
+@admin.register(FetchRun)
+class FetchRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "feed",
+        "started_at",
+        "finished_at",
+        "outcome",
+        "rows_seen",
+        "rows_new",
+        "rows_changed",
+        "short_error",
+    ]
+    list_filter = ["outcome", "feed"]
+    list_select_related = ["feed"]
+    search_fields = ["feed__name", "error"]
+    readonly_fields = [f.name for f in FetchRun._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="error")
+    def short_error(self, run: FetchRun) -> str:
+        return run.error[:120]

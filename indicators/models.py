@@ -1,0 +1,299 @@
+"""Indicators, their observed values, and the feeds that fetch them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+# Observations must be finite numbers. PostgreSQL sorts NaN above every number
+# and SQLite stores NaN as NULL, so a pair of finite bounds rejects NaN and both
+# infinities on either database.
+FINITE_LIMIT = 1e300
+
+
+class Category(models.TextChoices):
+    BENCHMARKS = "benchmarks", "Benchmarks"
+    COMPUTE = "compute", "Compute"
+    DATACENTERS = "datacenters", "Datacenters"
+    RD_SPEEDUP = "rd_speedup", "AI R&D speed-up"
+    TIMELINES = "timelines", "Timelines"
+    ECONOMICS = "economics", "Revenue and valuation"
+    OPEN_WEIGHTS = "open_weights", "Open weights"
+    TRAINING = "training", "Training"
+    RESEARCH_ALLOCATION = "research_allocation", "Research vs inference"
+    EVALUATIONS = "evaluations", "Evaluations"
+
+
+class Scale(models.TextChoices):
+    LINEAR = "linear", "Linear"
+    LOG = "log", "Logarithmic"
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_observation_counts(self) -> "IndicatorQuerySet":
+        return self.annotate(observation_count=models.Count("observations"))
+
+
+class Indicator(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(help_text="What is measured and what counts.")
+    unit = models.CharField(max_length=40)
+    scale = models.CharField(max_length=10, choices=Scale, default=Scale.LINEAR)
+    min_value = models.FloatField(
+        null=True, blank=True, help_text="Lowest possible value, if any."
+    )
+    max_value = models.FloatField(
+        null=True, blank=True, help_text="Highest possible value, if any."
+    )
+    category = models.CharField(max_length=30, choices=Category)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="indicator_min_not_above_max",
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=F("max_value")),
+            ),
+            models.CheckConstraint(
+                name="indicator_log_scale_positive",
+                condition=~Q(scale=Scale.LOG)
+                | Q(min_value__isnull=True)
+                | Q(min_value__gte=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+    def check_value(self, value: float, field: str = "value") -> None:
+        """Raise ValidationError naming ``field`` if ``value`` is out of range."""
+        if self.min_value is not None and value < self.min_value:
+            limit = f"{self.min_value:g}"
+            raise ValidationError(
+                {field: f"{value:g} is below the minimum of {self}: {limit}."}
+            )
+        if self.max_value is not None and value > self.max_value:
+            limit = f"{self.max_value:g}"
+            raise ValidationError(
+                {field: f"{value:g} is above the maximum of {self}: {limit}."}
+            )
+        if self.scale == Scale.LOG and value <= 0:
+            raise ValidationError(
+                {field: f"{self} is on a log scale, so values must be above 0."}
+            )
+
+
+class Origin(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    IMPORT = "import", "CSV import"
+    API = "api", "API"
+    FEED = "feed", "Feed run"
+    SEED = "seed", "Seed record"
+
+
+class ObservationQuerySet(models.QuerySet):
+    def for_indicator(self, indicator: Indicator | int) -> "ObservationQuerySet":
+        return self.filter(indicator=indicator)
+
+    def between(self, start=None, end=None) -> "ObservationQuerySet":
+        if start is not None:
+            self = self.filter(date__gte=start)
+        if end is not None:
+            self = self.filter(date__lte=end)
+        return self
+
+
+class Observation(models.Model):
+    """One value of an indicator at a date, as reported by one source."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="observations"
+    )
+    date = models.DateField()
+    value = models.FloatField()
+    low = models.FloatField(null=True, blank=True, help_text="Lower bound, if given.")
+    high = models.FloatField(null=True, blank=True, help_text="Upper bound, if given.")
+    is_estimate = models.BooleanField(default=False)
+    is_secondary = models.BooleanField(
+        default=False, help_text="Rests on a secondary source, not the publisher."
+    )
+    source_url = models.URLField(max_length=500)
+    source_title = models.CharField(max_length=300)
+    note = models.TextField(blank=True)
+    origin = models.CharField(max_length=10, choices=Origin, default=Origin.ADMIN)
+    fetch_run = models.ForeignKey(
+        "FetchRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="observations",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ObservationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "date"]
+        constraints = [
+            # The natural key: the same source's value for the same indicator
+            # and date is updated, never duplicated. Its index also serves
+            # "observations of an indicator by date".
+            models.UniqueConstraint(
+                fields=["indicator", "date", "source_url"],
+                name="observation_natural_key",
+            ),
+            models.CheckConstraint(
+                name="observation_value_finite",
+                condition=Q(value__gte=-FINITE_LIMIT, value__lte=FINITE_LIMIT),
+            ),
+            models.CheckConstraint(
+                name="observation_low_finite",
+                condition=Q(low__isnull=True)
+                | Q(low__gte=-FINITE_LIMIT, low__lte=FINITE_LIMIT),
+            ),
+            models.CheckConstraint(
+                name="observation_high_finite",
+                condition=Q(high__isnull=True)
+                | Q(high__gte=-FINITE_LIMIT, high__lte=FINITE_LIMIT),
+            ),
+            models.CheckConstraint(
+                name="observation_low_not_above_value",
+                condition=Q(low__isnull=True) | Q(low__lte=F("value")),
+            ),
+            models.CheckConstraint(
+                name="observation_high_not_below_value",
+                condition=Q(high__isnull=True) | Q(high__gte=F("value")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.slug} {self.date}: {self.value:g}"
+
+
+class FeedFormat(models.TextChoices):
+    JSON = "json", "JSON"
+    CSV = "csv", "CSV"
+
+
+class Aggregation(models.TextChoices):
+    PER_DATE = "per_date", "Value per date (the highest if several)"
+    RUNNING_MAX = "running_max", "Running best to date (highest)"
+    RUNNING_MIN = "running_min", "Running best to date (lowest)"
+
+
+class FeedQuerySet(models.QuerySet):
+    def due(self, now) -> "FeedQuerySet":
+        """Active feeds whose interval has passed since their last run."""
+        return self.filter(is_active=True).filter(
+            Q(next_run_at__isnull=True) | Q(next_run_at__lte=now)
+        )
+
+
+class Feed(models.Model):
+    """Where a job fetches an indicator's values from, and how to read them."""
+
+    name = models.CharField(max_length=200, unique=True)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="feeds"
+    )
+    url = models.URLField(max_length=500)
+    format = models.CharField(max_length=4, choices=FeedFormat, default=FeedFormat.JSON)
+    records_path = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="JSON only: dot path to the list of records, e.g. "
+        '"leaderboards[name=Verified].results".',
+    )
+    date_field = models.CharField(max_length=100)
+    value_field = models.CharField(max_length=100)
+    label_field = models.CharField(max_length=100, blank=True)
+    filter_field = models.CharField(max_length=100, blank=True)
+    filter_value = models.CharField(max_length=200, blank=True)
+    aggregation = models.CharField(
+        max_length=20, choices=Aggregation, default=Aggregation.PER_DATE
+    )
+    unit_factor = models.FloatField(
+        default=1.0, help_text="Multiplies every value, e.g. 1e-9 for dollars to $B."
+    )
+    source_title = models.CharField(
+        max_length=300, help_text="Title recorded on every observation of this feed."
+    )
+    interval_minutes = models.PositiveIntegerField(default=24 * 60)
+    is_active = models.BooleanField(default=True)
+    # Conditional request state: an unchanged source costs one request.
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    # A claim with an expiry, so that one feed never runs twice at once and a
+    # dead worker cannot hold the claim forever.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="feed_url_http",
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+            ),
+            models.CheckConstraint(
+                name="feed_filter_complete",
+                condition=Q(filter_field="") | ~Q(filter_value=""),
+            ),
+            models.CheckConstraint(
+                name="feed_unit_factor_nonzero",
+                condition=~Q(unit_factor=0)
+                & Q(unit_factor__gte=-FINITE_LIMIT, unit_factor__lte=FINITE_LIMIT),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outcome(models.TextChoices):
+    RUNNING = "running", "Running"
+    OK = "ok", "OK"
+    UNCHANGED = "unchanged", "Unchanged"
+    FAILED = "failed", "Failed"
+
+
+class FetchRun(models.Model):
+    """One attempt of a feed."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.RUNNING)
+    rows_seen = models.PositiveIntegerField(default=0)
+    rows_new = models.PositiveIntegerField(default=0)
+    rows_changed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["feed", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.feed} at {self.started_at:%Y-%m-%d %H:%M}: {self.outcome}"

@@ -1,0 +1,111 @@
+"""Writes of observations with their rules: the one path shared by the admin,
+the API, CSV imports and the seed loader (feeds use the bulk path in ingest)."""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.models import Indicator, Observation, Origin
+from indicators.signals import notify_observations_changed
+
+# Fields a caller may set on an observation, besides its natural key.
+VALUE_FIELDS = (
+    "value",
+    "low",
+    "high",
+    "is_estimate",
+    "is_secondary",
+    "source_title",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class ObservationData:
+    indicator: Indicator
+    date: datetime.date
+    value: float
+    source_url: str
+    source_title: str
+    low: float | None = None
+    high: float | None = None
+    is_estimate: bool = False
+    is_secondary: bool = False
+    note: str = ""
+
+
+def validate_observation(data: ObservationData, *, today: datetime.date) -> None:
+    """Raise ValidationError naming each field that breaks a rule."""
+    errors: dict[str, str] = {}
+    for field in ("value", "low", "high"):
+        number = getattr(data, field)
+        if number is not None and not math.isfinite(number):
+            errors[field] = f"{field} must be a finite number, not {number}."
+    if errors:
+        raise ValidationError(errors)
+    if data.low is not None and data.low > data.value:
+        errors["low"] = "The lower bound is above the value."
+    if data.high is not None and data.high < data.value:
+        errors["high"] = "The upper bound is below the value."
+    if data.date > today:
+        errors["date"] = f"{data.date} is in the future; observations record the past."
+    try:
+        data.indicator.check_value(data.value)
+    except ValidationError as error:
+        errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+
+
+def find_existing(data: ObservationData) -> Observation | None:
+    return Observation.objects.filter(
+        indicator=data.indicator, date=data.date, source_url=data.source_url
+    ).first()
+
+
+@transaction.atomic
+def record_observation(
+    data: ObservationData, *, origin: str = Origin.ADMIN, user=None
+) -> tuple[Observation, str]:
+    """Insert or update the observation on its natural key.
+
+    Returns the row and what happened: "new", "changed" or "unchanged".
+    """
+    validate_observation(data, today=timezone.now().date())
+    existing = (
+        Observation.objects.select_for_update()
+        .filter(indicator=data.indicator, date=data.date, source_url=data.source_url)
+        .first()
+    )
+    if existing is None:
+        observation = Observation(
+            indicator=data.indicator,
+            date=data.date,
+            source_url=data.source_url,
+            origin=origin,
+            recorded_by=user,
+            **{field: getattr(data, field) for field in VALUE_FIELDS},
+        )
+        observation._history_user = user
+        observation.save()
+        notify_observations_changed([data.indicator.pk])
+        return observation, "new"
+    changed = [
+        field
+        for field in VALUE_FIELDS
+        if getattr(existing, field) != getattr(data, field)
+    ]
+    if not changed:
+        return existing, "unchanged"
+    for field in changed:
+        setattr(existing, field, getattr(data, field))
+    existing.origin = origin
+    existing.recorded_by = user
+    existing._history_user = user
+    existing.save()
+    notify_observations_changed([data.indicator.pk])
+    return existing, "changed"

@@ -1,0 +1,161 @@
+"""Admin for sources, predictions, scores, status changes and webhooks."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from predictions.models import (
+    Prediction,
+    Score,
+    Source,
+    StatusChange,
+    Webhook,
+    WebhookDelivery,
+)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "authors", "published"]
+    search_fields = ["name", "slug", "authors"]
+
+
+@admin.register(Prediction)
+class PredictionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "slug",
+        "source",
+        "indicator",
+        "kind",
+        "deadline",
+        "current_status",
+        "is_operationalized",
+    ]
+    list_filter = [
+        "source",
+        "kind",
+        "category",
+        "current_score__status",
+        "is_operationalized",
+    ]
+    list_select_related = ["source", "indicator", "current_score"]
+    search_fields = ["slug", "claim", "citation_section", "indicator__name"]
+    autocomplete_fields = ["indicator"]
+    readonly_fields = ["latest_score", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["slug", "source", "indicator", "category", "claim"]}),
+        (
+            "Claim",
+            {
+                "fields": [
+                    "kind",
+                    "comparison",
+                    ("target", "target_low", "target_high"),
+                    "deadline",
+                    ("baseline_value", "baseline_date"),
+                    ("probability", "probability_is_implied"),
+                    "probability_basis",
+                    "quantiles",
+                    "interval_coverage",
+                ]
+            },
+        ),
+        (
+            "Citation",
+            {
+                "fields": [
+                    "citation_url",
+                    "citation_section",
+                    "resolution_rule",
+                    "is_operationalized",
+                    "reasoning",
+                ]
+            },
+        ),
+        ("Override", {"fields": ["override_outcome", "override_reason"]}),
+        ("Standing", {"fields": ["latest_score", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description="status", ordering="current_score__status")
+    def current_status(self, prediction: Prediction) -> str:
+        score = prediction.current_score
+        return score.get_status_display() if score else "not scored"
+
+    @admin.display(description="latest score")
+    def latest_score(self, prediction: Prediction) -> str:
+        score = prediction.current_score
+        if score is None:
+            return "Not scored yet."
+        url = reverse("admin:predictions_score_change", args=[score.pk])
+        parts = [f"{score.get_status_display()} as of {score.as_of}"]
+        if score.pace_ratio is not None:
+            parts.append(f"pace {score.pace_ratio:.2f}")
+        if score.months_ahead is not None:
+            parts.append(f"{score.months_ahead:+.1f} months")
+        if score.brier is not None:
+            parts.append(f"Brier {score.brier:.3f}")
+        if score.error is not None:
+            parts.append(f"error {score.error:+.3g}")
+        return format_html('<a href="{}">{}</a>', url, "; ".join(parts))
+
+
+@admin.register(Score)
+class ScoreAdmin(admin.ModelAdmin):
+    list_display = [
+        "prediction",
+        "as_of",
+        "status",
+        "pace_ratio",
+        "months_ahead",
+        "brier",
+        "rules_version",
+    ]
+    list_filter = ["status", "rules_version", "prediction__source"]
+    list_select_related = ["prediction"]
+    search_fields = ["prediction__slug"]
+    date_hierarchy = "as_of"
+    raw_id_fields = ["prediction", "observation"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Score._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["prediction", "from_status", "to_status", "occurred_at"]
+    list_filter = ["to_status", "prediction__source"]
+    list_select_related = ["prediction"]
+    search_fields = ["prediction__slug"]
+    raw_id_fields = ["prediction", "score"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    list_display = ["url", "description", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["url", "description"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "status_change",
+        "webhook",
+        "attempts",
+        "response_status",
+        "delivered_at",
+    ]
+    list_filter = ["response_status", "webhook"]
+    list_select_related = ["status_change", "webhook"]
+    search_fields = ["webhook__url", "error"]
+    raw_id_fields = ["status_change", "webhook"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

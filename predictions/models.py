@@ -1,0 +1,307 @@
+"""Sources, their predictions, and the scores that say how each is doing."""
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from indicators.models import Category, Indicator
+
+
+class Source(models.Model):
+    """Who predicted: AI 2027, Lambert, later anyone."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    authors = models.CharField(max_length=300)
+    published = models.DateField()
+    url = models.URLField(max_length=500)
+    description = models.TextField(blank=True)
+    supplements = models.JSONField(
+        default=list, blank=True, help_text='A list of {"title": ..., "url": ...}.'
+    )
+
+    class Meta:
+        ordering = ["published", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kind(models.TextChoices):
+    THRESHOLD = "threshold", "Reaches a threshold by a deadline"
+    VALUE_AT = "value_at", "Value at a date"
+    INTERVAL = "interval", "Within an interval at a date"
+    TREND = "trend", "Trend direction over a window"
+    EVENT = "event", "Event by a date"
+
+
+class Comparison(models.TextChoices):
+    GTE = "gte", "at least"
+    LTE = "lte", "at most"
+    NOT_GTE = "not_gte", "stays below"
+    NOT_LTE = "not_lte", "stays above"
+
+
+class Status(models.TextChoices):
+    AHEAD = "ahead", "Ahead of schedule"
+    ON_TRACK = "on_track", "On track"
+    BEHIND = "behind", "Behind schedule"
+    RESOLVED_TRUE = "resolved_true", "Came true"
+    RESOLVED_FALSE = "resolved_false", "Did not come true"
+    UNRESOLVABLE = "unresolvable", "Not yet resolvable"
+
+
+class PredictionQuerySet(models.QuerySet):
+    def for_indicator(self, indicator: Indicator | int) -> "PredictionQuerySet":
+        return self.filter(indicator=indicator)
+
+    def with_current_score(self) -> "PredictionQuerySet":
+        return self.select_related("source", "indicator", "current_score")
+
+
+class Prediction(models.Model):
+    """One concrete, cited claim of a source about an indicator."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="predictions"
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="predictions"
+    )
+    category = models.CharField(max_length=30, choices=Category)
+    kind = models.CharField(max_length=10, choices=Kind)
+    comparison = models.CharField(max_length=10, choices=Comparison)
+    target = models.FloatField(null=True, blank=True)
+    target_low = models.FloatField(null=True, blank=True)
+    target_high = models.FloatField(null=True, blank=True)
+    deadline = models.DateField()
+    baseline_value = models.FloatField(null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True)
+    probability = models.FloatField(
+        null=True, blank=True, help_text="Stated (or implied) probability, 0 to 1."
+    )
+    probability_is_implied = models.BooleanField(default=False)
+    probability_basis = models.TextField(
+        blank=True, help_text="How an implied probability was read from the source."
+    )
+    quantiles = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[[level, value], ...] in the indicator's unit, for CRPS.",
+    )
+    interval_coverage = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Stated coverage of [target_low, target_high], e.g. 0.8.",
+    )
+    claim = models.TextField(help_text="A short paraphrase, never a long quote.")
+    citation_url = models.URLField(max_length=500)
+    citation_section = models.CharField(max_length=300)
+    resolution_rule = models.TextField(blank=True)
+    is_operationalized = models.BooleanField(default=False)
+    reasoning = models.TextField(
+        blank=True, help_text="How a qualitative claim became a measurable one."
+    )
+    # An editor's verdict overrides the data; a rescore never undoes it.
+    override_outcome = models.BooleanField(null=True, blank=True)
+    override_reason = models.TextField(blank=True)
+    current_score = models.ForeignKey(
+        "Score",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PredictionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["current_score", "updated_at"])
+
+    class Meta:
+        ordering = ["deadline", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                name="prediction_probability_range",
+                condition=Q(probability__isnull=True)
+                | Q(probability__gte=0, probability__lte=1),
+            ),
+            models.CheckConstraint(
+                name="prediction_implied_probability_has_basis",
+                condition=Q(probability_is_implied=False)
+                | (Q(probability__isnull=False) & ~Q(probability_basis="")),
+            ),
+            models.CheckConstraint(
+                name="prediction_target_bounds_ordered",
+                condition=Q(target_low__isnull=True)
+                | Q(target_high__isnull=True)
+                | Q(target_low__lte=F("target_high")),
+            ),
+            models.CheckConstraint(
+                name="prediction_threshold_has_target",
+                condition=~Q(kind__in=["threshold", "value_at", "event"])
+                | Q(target__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="prediction_interval_has_bounds",
+                condition=~Q(kind="interval")
+                | Q(target_low__isnull=False, target_high__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="prediction_baseline_before_deadline",
+                condition=Q(baseline_date__isnull=True)
+                | Q(baseline_date__lte=F("deadline")),
+            ),
+            models.CheckConstraint(
+                name="prediction_coverage_range",
+                condition=Q(interval_coverage__isnull=True)
+                | Q(interval_coverage__gt=0, interval_coverage__lt=1),
+            ),
+            models.CheckConstraint(
+                name="prediction_operationalized_has_reasoning",
+                condition=Q(is_operationalized=False) | ~Q(reasoning=""),
+            ),
+            models.CheckConstraint(
+                name="prediction_override_has_reason",
+                condition=Q(override_outcome__isnull=True) | ~Q(override_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ScoreQuerySet(models.QuerySet):
+    def latest_first(self) -> "ScoreQuerySet":
+        return self.order_by("-as_of")
+
+
+class Score(models.Model):
+    """A prediction's standing as of a date; one row per prediction and day."""
+
+    prediction = models.ForeignKey(
+        Prediction, on_delete=models.CASCADE, related_name="scores"
+    )
+    as_of = models.DateField()
+    computed_at = models.DateTimeField()
+    rules_version = models.CharField(max_length=20)
+    status = models.CharField(max_length=20, choices=Status)
+    outcome = models.BooleanField(null=True, blank=True)
+    resolved_on = models.DateField(null=True, blank=True)
+    is_override = models.BooleanField(default=False)
+    observation = models.ForeignKey(
+        "indicators.Observation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The observation the verdict or pace rests on.",
+    )
+    observed_value = models.FloatField(null=True, blank=True)
+    pace_ratio = models.FloatField(null=True, blank=True)
+    months_ahead = models.FloatField(null=True, blank=True)
+    progress_actual = models.FloatField(null=True, blank=True)
+    progress_expected = models.FloatField(null=True, blank=True)
+    probability = models.FloatField(null=True, blank=True)
+    probability_is_implied = models.BooleanField(default=False)
+    brier = models.FloatField(null=True, blank=True)
+    log_score = models.FloatField(null=True, blank=True)
+    error = models.FloatField(null=True, blank=True)
+    interval_score = models.FloatField(null=True, blank=True)
+    crps = models.FloatField(null=True, blank=True)
+    projection_value = models.FloatField(null=True, blank=True)
+    projection_low = models.FloatField(null=True, blank=True)
+    projection_high = models.FloatField(null=True, blank=True)
+    projection_probability = models.FloatField(null=True, blank=True)
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["prediction", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prediction", "as_of"], name="score_one_per_day"
+            ),
+            models.CheckConstraint(
+                name="score_resolved_has_outcome",
+                condition=~Q(status__in=["resolved_true", "resolved_false"])
+                | Q(outcome__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prediction_id} as of {self.as_of}: {self.status}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status in (Status.RESOLVED_TRUE, Status.RESOLVED_FALSE)
+
+
+class StatusChange(models.Model):
+    """An event: a prediction's status changed (resolved, crossed, fell behind)."""
+
+    prediction = models.ForeignKey(
+        Prediction, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    score = models.ForeignKey(
+        Score, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.prediction_id}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class Webhook(models.Model):
+    """A subscriber that receives every status change as signed JSON."""
+
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+        constraints = [
+            models.CheckConstraint(
+                name="webhook_url_http",
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status_change = models.ForeignKey(
+        StatusChange, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    response_status = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webhook", "status_change"], name="delivery_once_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status_change_id} → {self.webhook}"

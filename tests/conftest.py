@@ -1,0 +1,48 @@
+"""Shared fixtures: API clients with and without write permission."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def _token_client(django_user_model, username: str, *, can_write: bool) -> APIClient:
+    user = django_user_model.objects.create_user(username=username, password="x" * 12)
+    if can_write:
+        user.user_permissions.add(
+            Permission.objects.get(codename="add_observation"),
+            Permission.objects.get(codename="change_observation"),
+        )
+    token = Token.objects.create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def writer_client(db, django_user_model) -> APIClient:
+    """A token client whose user may add and change observations."""
+    return _token_client(django_user_model, "writer", can_write=True)
+
+
+@pytest.fixture
+def reader_client(db, django_user_model) -> APIClient:
+    """A token client whose user may only read."""
+    return _token_client(django_user_model, "reader", can_write=False)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """A logged-in superuser on the Django test client (admin pages)."""
+    user = django_user_model.objects.create_superuser(
+        username="editor", email="editor@example.org", password="x" * 12
+    )
+    client.force_login(user)
+    client.user = user
+    return client

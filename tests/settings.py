@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings with test-friendly defaults.
+
+``make test`` points DATABASE_URL at the local PostgreSQL and REDIS_URL at the
+local Redis; both can be overridden from the environment.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+from tracker.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
