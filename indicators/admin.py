@@ -60,30 +60,33 @@ class IndicatorAdmin(admin.ModelAdmin):
         )
 
 
+OBSERVATION_FORM_FIELDS = [
+    "indicator",
+    "date",
+    "value",
+    "low",
+    "high",
+    "source_url",
+    "source_title",
+    "is_estimate",
+    "is_secondary",
+    "note",
+]
+
+
 class ObservationForm(forms.ModelForm):
     """The short form for logging one value, with the service's rules."""
 
     class Meta:
         model = Observation
-        fields = [
-            "indicator",
-            "date",
-            "value",
-            "low",
-            "high",
-            "source_url",
-            "source_title",
-            "is_estimate",
-            "is_secondary",
-            "note",
-        ]
+        fields = OBSERVATION_FORM_FIELDS
 
     def clean(self):
         cleaned = super().clean()
         required = ("indicator", "date", "value", "source_url", "source_title")
         if any(cleaned.get(field) in (None, "") for field in required):
             return cleaned
-        data = ObservationData(**{f: cleaned.get(f) for f in self.Meta.fields})
+        data = ObservationData(**{f: cleaned.get(f) for f in OBSERVATION_FORM_FIELDS})
         validate_observation(data, today=timezone.now().date())
         existing = find_existing(data)
         if existing is not None and existing.pk != self.instance.pk:

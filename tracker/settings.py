@@ -229,6 +229,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Internationalisation and static files ----------------------------------
 
+# Django 6 will assume https:// for scheme-less URLs in forms; do so already.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -1,0 +1,95 @@
+"""Settings come from the environment, and a malformed variable stops start-up."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tracker import env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_settings(**variables: str) -> subprocess.CompletedProcess:
+    """Import the production settings in a fresh interpreter with these variables."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import tracker.settings"],
+        cwd=ROOT,
+        env={**clean, "DATA_DIR": "/tmp/tracker-settings-test", **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_development_key_is_refused_outside_debug():
+    result = start_settings(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_development_key_is_accepted_in_debug():
+    result = start_settings(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "mysql://db/tracker"),
+        ("DATABASE_URL", "postgres://host-without-database"),
+        ("REDIS_URL", "http://redis:6379"),
+        ("CONN_MAX_AGE", "ten"),
+        ("ALLOWED_HOSTS", "a.example.org,,b.example.org"),
+    ],
+)
+def test_a_malformed_variable_stops_start_up_naming_it(name, value):
+    result = start_settings(**{"DEBUG": "1", name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr.splitlines()[-1]
+
+
+def test_booleans_accept_the_usual_words(monkeypatch):
+    for word, expected in [("1", True), ("yes", True), ("off", False), ("", False)]:
+        monkeypatch.setenv("FLAG", word)
+        assert env.env_bool("FLAG") is expected
+
+
+def test_unset_boolean_takes_the_default(monkeypatch):
+    monkeypatch.delenv("FLAG", raising=False)
+    assert env.env_bool("FLAG", default=True) is True
+
+
+def test_a_postgres_url_becomes_a_database_entry():
+    entry = env.parse_database_url(
+        "DATABASE_URL", "postgres://u:p%40ss@db.local:5433/tracker", conn_max_age=60
+    )
+    assert entry["ENGINE"] == "django.db.backends.postgresql"
+    assert (entry["USER"], entry["PASSWORD"]) == ("u", "p@ss")
+    assert (entry["HOST"], entry["PORT"], entry["NAME"]) == (
+        "db.local",
+        "5433",
+        "tracker",
+    )
+    assert entry["CONN_MAX_AGE"] == 60
+
+
+def test_a_sqlite_url_names_a_file():
+    entry = env.parse_database_url("DATABASE_URL", "sqlite:///var/x.db", conn_max_age=0)
+    assert entry == {"ENGINE": "django.db.backends.sqlite3", "NAME": "var/x.db"}
+
+
+def test_a_bad_port_is_named():
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        env.parse_database_url("DATABASE_URL", "postgres://h:99999/db", conn_max_age=0)
