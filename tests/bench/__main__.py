@@ -1,0 +1,204 @@
+"""Build a synthetic record in its own PostgreSQL database and measure it."""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from tests.bench.scales import SCALES
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tracker"
+# Each target: (section, key path, comparison, limit, what it means).
+TARGETS = [
+    ("bulk ingest / raw COPY", ("ingest", "ratio"), ">=", 0.5),
+    ("full rescore, seconds", ("rescore", "full_seconds", "median"), "<=", 1.0),
+    ("incremental speed-up over full", ("rescore", "speedup"), ">=", 20.0),
+    ("worker peak memory, MB", ("memory", "peak_mb"), "<", 300.0),
+    ("scoreboard / bare view", ("http", "scoreboard", "ratio_to_bare"), ">=", 0.6),
+    (
+        "50-row page / bare view",
+        ("http", "predictions_page", "ratio_to_bare"),
+        ">=",
+        0.3,
+    ),
+    ("home page / bare view", ("http", "home", "ratio_to_bare"), ">=", 0.3),
+]
+QUERY_LIMIT = 6
+
+
+def bench_database_url(scale_name: str) -> str:
+    parts = urlsplit(os.environ.get("DATABASE_URL", DEFAULT_URL))
+    return urlunsplit(parts._replace(path=f"/tracker_bench_{scale_name}"))
+
+
+def recreate_database(url: str) -> None:
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    name = parts.path.lstrip("/")
+    with psycopg.connect(
+        admin.replace("postgres://", "postgresql://"), autocommit=True
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def dig(report: dict, path: tuple) -> float | None:
+    value = report
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def verdicts(report: dict) -> list[dict]:
+    rows = []
+    for label, path, comparison, limit in TARGETS:
+        value = dig(report, path)
+        met = (
+            None
+            if value is None
+            else {">=": value >= limit, "<=": value <= limit, "<": value < limit}[
+                comparison
+            ]
+        )
+        rows.append(
+            {
+                "what": label,
+                "value": value,
+                "target": f"{comparison} {limit:g}",
+                "met": met,
+            }
+        )
+    for name, counts in report.get("queries", {}).items():
+        worst = max(counts["cold"], counts["warm"])
+        rows.append(
+            {
+                "what": f"queries per request, {name} (cold/warm)",
+                "value": f"{counts['cold']}/{counts['warm']}",
+                "target": f"<= {QUERY_LIMIT}",
+                "met": worst <= QUERY_LIMIT,
+            }
+        )
+    return rows
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        f"Benchmark at scale `{report['scale']}` on {report['date']}, "
+        f"{report['machine']}.",
+        "",
+        "| measure | value | target | met |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in report["verdicts"]:
+        value = row["value"]
+        shown = f"{value:.3g}" if isinstance(value, float) else str(value)
+        met = {True: "yes", False: "**NO**", None: "not measured"}[row["met"]]
+        lines.append(f"| {row['what']} | {shown} | {row['target']} | {met} |")
+    ingest = report.get("ingest")
+    if ingest:
+        lines += [
+            "",
+            f"Ingest: bulk path {ingest['bulk_rows_per_second']:,.0f} rows/s, "
+            f"raw COPY {ingest['copy_rows_per_second']:,.0f} rows/s "
+            f"({ingest['rows']:,} rows).",
+        ]
+    http = report.get("http")
+    if http:
+        lines += [
+            "",
+            "Requests per second (median): "
+            + ", ".join(
+                f"{name} {data['rps']['median']:,.0f}" for name, data in http.items()
+            )
+            + ". Throttling is off in the benchmark: one load generator would be "
+            "throttled as a single client.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}"
+
+
+def run(scale_name: str, output: Path) -> dict:
+    scale = SCALES[scale_name]
+    url = bench_database_url(scale.name)
+    recreate_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.bench.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from indicators.models import Indicator
+    from tests.bench import measure
+    from tests.synthetic import build_synthetic_record
+
+    call_command("migrate", verbosity=0)
+    build_synthetic_record(
+        predictions=scale.predictions, indicators=scale.indicators, observations=0
+    )
+    report: dict = {
+        "scale": scale.name,
+        "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
+        "machine": machine(),
+        "sizes": {
+            "predictions": scale.predictions,
+            "indicators": scale.indicators,
+            "observations": scale.observations,
+        },
+    }
+    stages = [
+        (
+            "ingest",
+            lambda: measure.measure_ingest(
+                scale, measure.make_rows(scale, list(Indicator.objects.all()))
+            ),
+        ),
+        ("rescore", lambda: measure.measure_rescore(scale)),
+        ("memory", lambda: measure.measure_worker_memory(dict(os.environ))),
+        ("queries", measure.measure_queries),
+        ("http", lambda: measure.measure_http(scale, dict(os.environ))),
+    ]
+    for name, stage in stages:
+        started = time.perf_counter()
+        print(f"bench: {name} …", file=sys.stderr, flush=True)
+        report[name] = stage()
+        print(
+            f"bench: {name} done in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+    report["verdicts"] = verdicts(report)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "report.json").write_text(json.dumps(report, indent=2, default=str))
+    (output / "report.md").write_text(markdown(report))
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="default")
+    parser.add_argument("--output", type=Path, default=Path("bench-output"))
+    args = parser.parse_args()
+    report = run(args.scale, args.output)
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+"""The measurements: ingest, rescore, worker memory, HTTP and queries."""
+
+import datetime
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.bench.scales import Scale
+
+BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES_PER_DATE = 5
+
+
+def summarize(samples: list[float]) -> dict:
+    return {
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "runs": len(samples),
+    }
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+# --- ingest -------------------------------------------------------------------
+
+
+def make_rows(scale: Scale, indicators: list) -> list:
+    """Observations spread over the indicators: per indicator, a growing series
+    reported by several sources per date, inside each indicator's range."""
+    from indicators.ingest import ObservationRow
+
+    rng = random.Random(1)
+    per_indicator = scale.observations // len(indicators)
+    dates_per_indicator = max(1, per_indicator // SOURCES_PER_DATE)
+    start = datetime.date(2020, 1, 1)
+    rows = []
+    for indicator in indicators:
+        low = indicator.min_value if indicator.min_value is not None else 0.0
+        high = indicator.max_value if indicator.max_value is not None else 1_000.0
+        low = max(low, 1e-3) if indicator.scale == "log" else low
+        for day in range(dates_per_indicator):
+            level = low + (high - low) * (day + 1) / (dates_per_indicator + 1)
+            date = start + datetime.timedelta(days=day)
+            for source in range(SOURCES_PER_DATE):
+                value = min(high, max(low, level * rng.uniform(0.97, 1.03)))
+                rows.append(
+                    ObservationRow(
+                        indicator_id=indicator.pk,
+                        date=date,
+                        value=value,
+                        low=None,
+                        high=None,
+                        is_estimate=False,
+                        is_secondary=False,
+                        source_url=f"https://example.org/source-{source}",
+                        source_title=f"Source {source}",
+                        note="",
+                    )
+                )
+    return rows
+
+
+def truncate_observations() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE indicators_observation, indicators_historicalobservation "
+            "RESTART IDENTITY CASCADE"
+        )
+
+
+def copy_raw(rows: list) -> None:
+    """The reference: psycopg 3 COPY straight into the same indexed table."""
+    now = datetime.datetime.now(datetime.UTC)
+    columns = (
+        "indicator_id, date, value, low, high, is_estimate, is_secondary, "
+        "source_url, source_title, note, origin, created_at, updated_at"
+    )
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY indicators_observation ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row, "feed", now, now))
+    connection.commit()
+
+
+def measure_ingest(scale: Scale, rows: list) -> dict:
+    from indicators import ingest
+
+    bulk, raw = [], []
+    for _ in range(scale.runs):
+        truncate_observations()
+        raw.append(timed(lambda: copy_raw(rows)))
+        truncate_observations()
+        bulk.append(timed(lambda: ingest.bulk_upsert_observations(rows, origin="feed")))
+    bulk_rate = len(rows) / statistics.median(bulk)
+    raw_rate = len(rows) / statistics.median(raw)
+    return {
+        "rows": len(rows),
+        "bulk_seconds": summarize(bulk),
+        "copy_seconds": summarize(raw),
+        "bulk_rows_per_second": bulk_rate,
+        "copy_rows_per_second": raw_rate,
+        "ratio": bulk_rate / raw_rate,
+    }
+
+
+# --- rescore ------------------------------------------------------------------
+
+
+def measure_rescore(scale: Scale) -> dict:
+    from indicators.models import Indicator, Observation
+    from predictions import services
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE indicators_observation")
+    services.rescore_predictions()  # warm-up: caches, first scores
+    full = [timed(services.rescore_predictions) for _ in range(scale.runs)]
+    indicator = Indicator.objects.filter(predictions__isnull=False).first()
+    touched = indicator.predictions.count()
+    incremental = []
+    for run in range(max(3, scale.runs)):
+        latest = Observation.objects.filter(indicator=indicator).latest("date")
+        Observation.objects.create(
+            indicator=indicator,
+            date=latest.date,
+            value=latest.value,
+            source_url=f"https://example.org/new-{run}",
+            source_title="One new observation",
+            origin="api",
+        )
+        incremental.append(
+            timed(lambda: services.rescore_indicators(indicator_ids=[indicator.pk]))
+        )
+    full_median = statistics.median(full)
+    incremental_median = statistics.median(incremental)
+    return {
+        "full_seconds": summarize(full),
+        "incremental_seconds": summarize(incremental),
+        "incremental_predictions": touched,
+        "speedup": full_median / incremental_median,
+    }
+
+
+def wait_for(check: Callable[[], bool], *, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc status")
+
+
+def measure_worker_memory(env: dict) -> dict:
+    """Peak resident memory of a real Celery worker running the full rescore."""
+    from django_celery_results.models import TaskResult
+
+    from predictions import tasks
+
+    worker = subprocess.Popen(
+        [
+            str(BIN / "celery"),
+            "-A",
+            "tracker",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "error",
+            "--queues",
+            "bench",
+            "--hostname",
+            "bench@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(1)  # let the worker connect before the task is sent
+        before = peak_rss_mb(worker.pid)
+        result = tasks.rescore_all_task.apply_async(queue="bench")
+        wait_for(
+            lambda: TaskResult.objects.filter(
+                task_id=result.id, status="SUCCESS"
+            ).exists(),
+            seconds=300,
+            what="the rescore task",
+        )
+        return {"before_mb": before, "peak_mb": peak_rss_mb(worker.pid)}
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+
+
+# --- HTTP -----------------------------------------------------------------------
+
+ENDPOINTS = {
+    "bare": "/bench/bare/",
+    "scoreboard": "/api/v1/scoreboard/",
+    "predictions_page": "/api/v1/predictions/?page_size=50",
+    "home": "/",
+}
+
+
+def run_wrk(url: str, seconds: int, connections: int = 32) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: (.*)", out)
+    p50 = re.search(r"50%\s+(\S+)", out)
+    return {
+        "rps": rps,
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": sockets.group(1) if sockets else "",
+        "p50": p50.group(1) if p50 else "",
+    }
+
+
+def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "tracker.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "-k",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+    def answers() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/") as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    wait_for(answers, seconds=60, what="gunicorn")
+    return server
+
+
+def measure_http(scale: Scale, env: dict, port: int = 8391) -> dict:
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is not installed: apt-get install wrk")
+    server = start_gunicorn(env, port)
+    try:
+        samples: dict[str, list[dict]] = {name: [] for name in ENDPOINTS}
+        for path in ENDPOINTS.values():
+            run_wrk(f"http://127.0.0.1:{port}{path}", scale.http_warmup)
+        for _ in range(scale.runs):
+            # Alternate with the bare view so that noise hits both alike.
+            for name, path in ENDPOINTS.items():
+                url = f"http://127.0.0.1:{port}{path}"
+                samples[name].append(run_wrk(url, scale.http_seconds))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    bare = statistics.median(s["rps"] for s in samples["bare"])
+    report = {}
+    for name, runs in samples.items():
+        rps = [s["rps"] for s in runs]
+        report[name] = {
+            "rps": summarize(rps),
+            "ratio_to_bare": statistics.median(rps) / bare,
+            "errors": sum(s["non_2xx"] for s in runs),
+            "socket_errors": [s["socket_errors"] for s in runs if s["socket_errors"]],
+        }
+    return report
+
+
+def measure_queries() -> dict:
+    """Queries per request, warm (second request) and cold (empty cache)."""
+    from django.core.cache import cache
+
+    client = Client()
+    counts = {}
+    for name, path in ENDPOINTS.items():
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            status = client.get(path).status_code
+        with CaptureQueriesContext(connection) as warm:
+            client.get(path)
+        counts[name] = {"cold": len(cold), "warm": len(warm), "status": status}
+    return counts

@@ -1,0 +1,18 @@
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    predictions: int
+    indicators: int
+    observations: int
+    runs: int  # repetitions of each timed measurement
+    http_seconds: int  # wrk duration per run
+    http_warmup: int
+
+
+SCALES = {
+    "default": Scale("default", 1_000, 100, 1_000_000, 3, 10, 3),
+    "small": Scale("small", 50, 10, 20_000, 1, 1, 1),
+}

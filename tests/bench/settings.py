@@ -1,0 +1,15 @@
+"""Settings for the benchmark: production-like (DEBUG off), its own database,
+and a URLconf that adds the bare view every ratio is measured against."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("DEBUG", "0")
+
+from tracker.settings import *  # noqa: E402,F403
+
+ROOT_URLCONF = "tests.bench.urls"
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+# The load generator hammers one client address; throttling would measure 429s.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
