@@ -1,0 +1,327 @@
+"""The indicators' half of the record: ``indicators.yaml`` and ``observations.csv``.
+
+Reading collects every problem instead of stopping at the first, so an editor
+fixes a file in one pass; nothing is written unless every row is valid. Writing
+is canonical (fixed key order, numbers and dates in one spelling), so loading
+and exporting the files gives them back byte for byte.
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from indicators.models import Indicator, Observation, Origin
+from indicators.record_format import (
+    NUMBER,
+    TEXT,
+    Counts,
+    RecordError,
+    RecordInvalid,
+    check_unique,
+    decode,
+    dump_yaml,
+    errors_from_validation,
+    format_number,
+    parse_date,
+    parse_number,
+    read_yaml_items,
+)
+from indicators.services import VALUE_FIELDS, ObservationData, validate_observation
+from indicators.signals import notify_observations_changed
+
+INDICATOR_FIELDS = (
+    "slug",
+    "name",
+    "description",
+    "unit",
+    "scale",
+    "min_value",
+    "max_value",
+    "category",
+)
+OBSERVATION_COLUMNS = (
+    "indicator",
+    "date",
+    "value",
+    "low",
+    "high",
+    "is_estimate",
+    "is_secondary",
+    "source_url",
+    "source_title",
+    "note",
+)
+
+# --- Indicators -----------------------------------------------------------------
+
+INDICATOR_SPEC = {
+    "slug": (TEXT, True),
+    "name": (TEXT, True),
+    "description": (TEXT, True),
+    "unit": (TEXT, True),
+    "scale": (TEXT, True),
+    "min_value": (NUMBER, False),
+    "max_value": (NUMBER, False),
+    "category": (TEXT, True),
+}
+
+
+def read_indicators(
+    raw: bytes, *, file: str = "indicators.yaml"
+) -> tuple[list[Indicator], list[RecordError]]:
+    """Unsaved indicators, checked by the model's own field and constraint rules."""
+    items, errors = read_yaml_items(raw, file=file, spec=INDICATOR_SPEC)
+    errors += check_unique(((i.where, i.data.get("slug")) for i in items), file=file)
+    indicators = []
+    for item in items:
+        indicator = Indicator(**item.data)
+        try:
+            indicator.full_clean(validate_unique=False)
+        except ValidationError as error:
+            errors += errors_from_validation(error, file=file, where=item.where)
+        indicators.append(indicator)
+    return indicators, errors
+
+
+def indicator_to_dict(indicator: Indicator) -> dict:
+    return {name: getattr(indicator, name) for name in INDICATOR_FIELDS}
+
+
+def save_indicators(indicators: list[Indicator]) -> Counts:
+    """Insert or update on slug; afterwards every given instance has its pk."""
+    counts = Counts()
+    existing = Indicator.objects.in_bulk(
+        [indicator.slug for indicator in indicators], field_name="slug"
+    )
+    for indicator in indicators:
+        current = existing.get(indicator.slug)
+        if current is None:
+            indicator.save()
+            counts.new += 1
+            continue
+        indicator.pk, indicator.created_at = current.pk, current.created_at
+        if indicator_to_dict(indicator) == indicator_to_dict(current):
+            counts.unchanged += 1
+        else:
+            indicator.save()
+            counts.changed += 1
+    return counts
+
+
+def export_indicators() -> str:
+    indicators = Indicator.objects.order_by("category", "slug")
+    return dump_yaml([indicator_to_dict(indicator) for indicator in indicators])
+
+
+# --- Observations ---------------------------------------------------------------
+
+
+def observation_to_row(observation: Observation) -> dict[str, str]:
+    """The observation as the cells of an ``observations.csv`` row."""
+    return {
+        "indicator": observation.indicator.slug,
+        "date": observation.date.isoformat(),
+        "value": format_number(observation.value),
+        "low": format_number(observation.low),
+        "high": format_number(observation.high),
+        "is_estimate": "true" if observation.is_estimate else "false",
+        "is_secondary": "true" if observation.is_secondary else "false",
+        "source_url": observation.source_url,
+        "source_title": observation.source_title,
+        "note": observation.note,
+    }
+
+
+def write_observations_csv(observations: Iterable[Observation]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=OBSERVATION_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(observation_to_row(observation) for observation in observations)
+    return buffer.getvalue()
+
+
+def export_observations() -> str:
+    observations = Observation.objects.select_related("indicator").order_by(
+        "indicator__slug", "date", "source_url"
+    )
+    return write_observations_csv(observations)
+
+
+def read_observations(
+    raw: bytes,
+    *,
+    indicators: Mapping[str, Indicator],
+    file: str = "observations.csv",
+    today: datetime.date | None = None,
+) -> tuple[list[ObservationData], list[RecordError]]:
+    """Parse and check every row against ``indicators`` (slug → indicator)."""
+    text, errors = decode(raw, file=file)
+    if errors:
+        return [], errors
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    if tuple(header) != OBSERVATION_COLUMNS:
+        expected = ",".join(OBSERVATION_COLUMNS)
+        message = f"the header must be exactly {expected!r}, not {','.join(header)!r}."
+        return [], [RecordError(file, "line 1", "", message)]
+    today = today or timezone.now().date()
+    rows: list[tuple[str, ObservationData]] = []
+    for cells in reader:
+        where = f"row {reader.line_num}"
+        data = _read_observation(cells, where, file, indicators, today, errors)
+        if data is not None:
+            rows.append((where, data))
+    keys = ((where, _natural_key(data)) for where, data in rows)
+    errors += check_unique(keys, file=file)
+    return [data for _, data in rows], errors
+
+
+def _natural_key(data: ObservationData) -> tuple[str, str, str]:
+    return (data.indicator.slug, data.date.isoformat(), data.source_url)
+
+
+def _read_observation(
+    cells: list[str],
+    where: str,
+    file: str,
+    indicators: Mapping[str, Indicator],
+    today: datetime.date,
+    errors: list[RecordError],
+) -> ObservationData | None:
+    if len(cells) != len(OBSERVATION_COLUMNS):
+        message = f"has {len(cells)} cells, expected {len(OBSERVATION_COLUMNS)}."
+        errors.append(RecordError(file, where, "", message))
+        return None
+    row = dict(zip(OBSERVATION_COLUMNS, cells, strict=True))
+    values: dict[str, object] = {}
+    problems: dict[str, str] = {}
+    for name, parse in CELL_PARSERS.items():
+        try:
+            values[name] = parse(row[name])
+        except ValueError as error:
+            problems[name] = str(error)
+    values["indicator"] = indicators.get(row["indicator"])
+    if values["indicator"] is None:
+        problems["indicator"] = f"{row['indicator']!r} is not a known indicator."
+    if not problems:
+        data = ObservationData(**values)
+        try:
+            validate_observation(data, today=today)
+        except ValidationError as error:
+            problems.update(
+                (name, " ".join(messages))
+                for name, messages in error.message_dict.items()
+            )
+    errors += [RecordError(file, where, name, text) for name, text in problems.items()]
+    return None if problems else data
+
+
+def _optional_number(raw: str) -> float | None:
+    return None if raw == "" else parse_number(raw)
+
+
+def _boolean(raw: str) -> bool:
+    if raw not in ("true", "false"):
+        raise ValueError(f"{raw!r} is not true or false.")
+    return raw == "true"
+
+
+def _url(raw: str) -> str:
+    try:
+        URLValidator()(raw)
+    except ValidationError:
+        raise ValueError(f"{raw!r} is not a URL.") from None
+    if len(raw) > Observation._meta.get_field("source_url").max_length:
+        raise ValueError("is longer than 500 characters.")
+    return raw
+
+
+def _title(raw: str) -> str:
+    if not raw.strip():
+        raise ValueError("must not be empty.")
+    if len(raw) > Observation._meta.get_field("source_title").max_length:
+        raise ValueError("is longer than 300 characters.")
+    return raw
+
+
+CELL_PARSERS = {
+    "date": parse_date,
+    "value": parse_number,
+    "low": _optional_number,
+    "high": _optional_number,
+    "is_estimate": _boolean,
+    "is_secondary": _boolean,
+    "source_url": _url,
+    "source_title": _title,
+    "note": str,
+}
+
+
+def save_observations(rows: list[ObservationData], *, origin: str, user=None) -> Counts:
+    """Upsert on the natural key with two bulk statements and their history.
+
+    Rows not in ``rows`` are left alone: a load never deletes. Call inside a
+    transaction; listeners hear about the touched indicators after it commits.
+    """
+    counts = Counts()
+    existing = {
+        (o.indicator.slug, o.date.isoformat(), o.source_url): o
+        for o in Observation.objects.select_related("indicator").filter(
+            indicator__in=[data.indicator for data in rows]
+        )
+    }
+    new, changed = [], []
+    for data in rows:
+        current = existing.get(_natural_key(data))
+        if current is None:
+            new.append(_new_observation(data, origin=origin, user=user))
+        elif _has_changed(current, data):
+            _apply(current, data, origin=origin, user=user)
+            changed.append(current)
+        else:
+            counts.unchanged += 1
+    bulk_create_with_history(new, Observation, default_user=user)
+    fields = [*VALUE_FIELDS, "origin", "recorded_by", "updated_at"]
+    bulk_update_with_history(changed, Observation, fields, default_user=user)
+    counts.new, counts.changed = len(new), len(changed)
+    notify_observations_changed(o.indicator_id for o in new + changed)
+    return counts
+
+
+def _has_changed(current: Observation, data: ObservationData) -> bool:
+    return any(getattr(current, name) != getattr(data, name) for name in VALUE_FIELDS)
+
+
+def _new_observation(data: ObservationData, *, origin: str, user) -> Observation:
+    return Observation(
+        indicator=data.indicator,
+        date=data.date,
+        source_url=data.source_url,
+        origin=origin,
+        recorded_by=user,
+        **{name: getattr(data, name) for name in VALUE_FIELDS},
+    )
+
+
+def _apply(current: Observation, data: ObservationData, *, origin: str, user) -> None:
+    for name in VALUE_FIELDS:
+        setattr(current, name, getattr(data, name))
+    current.origin, current.recorded_by = origin, user
+    current.updated_at = timezone.now()
+
+
+def import_observations_csv(raw: bytes, *, file: str, user) -> Counts:
+    """The admin's CSV import: every row valid, or nothing written."""
+    indicators = Indicator.objects.in_bulk(field_name="slug")
+    rows, errors = read_observations(raw, indicators=indicators, file=file)
+    if errors:
+        raise RecordInvalid(errors)
+    with transaction.atomic():
+        return save_observations(rows, origin=Origin.IMPORT, user=user)
