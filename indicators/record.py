@@ -81,6 +81,8 @@ def read_indicators(
     errors += check_unique(((i.where, i.data.get("slug")) for i in items), file=file)
     indicators = []
     for item in items:
+        if not item.is_complete(INDICATOR_SPEC):
+            continue
         indicator = Indicator(**item.data)
         try:
             indicator.full_clean(validate_unique=False)

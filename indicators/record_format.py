@@ -197,6 +197,10 @@ class Item:
     where: str
     data: dict = field(default_factory=dict)
 
+    def is_complete(self, spec: Mapping) -> bool:
+        """Whether every field was read; if not, its errors are already listed."""
+        return self.data.keys() == spec.keys()
+
 
 def read_yaml_items(
     raw: bytes, *, file: str, spec: Mapping[str, tuple[str, bool]]
@@ -243,6 +247,7 @@ def _read_item(
         if name not in entry:
             if required:
                 errors.append(RecordError(file, where, name, "is missing."))
+                continue
             item.data[name] = [] if kind == LIST else DEFAULTS[kind]
             continue
         try:

@@ -1,0 +1,419 @@
+"""The record: sources, predictions, indicators and observations as files.
+
+``load_record`` reads and checks all four files, and writes only when every row
+of every file is valid, in one transaction. ``export_record`` writes the
+database back in the same canonical form, so a load followed by an export
+gives the files back byte for byte.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+import indicators as indicators_app
+from indicators import record as indicator_record
+from indicators.models import Indicator, Origin
+from indicators.record_format import (
+    BOOL,
+    DATE,
+    LIST,
+    NUMBER,
+    TEXT,
+    Counts,
+    RecordError,
+    RecordInvalid,
+    check_unique,
+    dump_yaml,
+    errors_from_validation,
+    parse_number,
+    read_yaml_items,
+)
+from predictions.models import Prediction, Source
+
+SOURCE_FIELDS = (
+    "slug",
+    "name",
+    "authors",
+    "published",
+    "url",
+    "description",
+    "supplements",
+)
+PREDICTION_FIELDS = (
+    "slug",
+    "source",
+    "indicator",
+    "category",
+    "kind",
+    "comparison",
+    "target",
+    "target_low",
+    "target_high",
+    "deadline",
+    "baseline_value",
+    "baseline_date",
+    "probability",
+    "probability_is_implied",
+    "probability_basis",
+    "quantiles",
+    "interval_coverage",
+    "claim",
+    "citation_url",
+    "citation_section",
+    "resolution_rule",
+    "is_operationalized",
+    "reasoning",
+)
+SOURCE_SPEC = {
+    "slug": (TEXT, True),
+    "name": (TEXT, True),
+    "authors": (TEXT, True),
+    "published": (DATE, True),
+    "url": (TEXT, True),
+    "description": (TEXT, False),
+    "supplements": (LIST, False),
+}
+REQUIRED_PREDICTION_FIELDS = {
+    "slug",
+    "source",
+    "indicator",
+    "category",
+    "kind",
+    "comparison",
+    "deadline",
+    "claim",
+    "citation_url",
+    "citation_section",
+}
+PREDICTION_KINDS = {
+    "deadline": DATE,
+    "baseline_date": DATE,
+    "probability_is_implied": BOOL,
+    "is_operationalized": BOOL,
+    "quantiles": LIST,
+    **dict.fromkeys(
+        (
+            "target",
+            "target_low",
+            "target_high",
+            "baseline_value",
+            "probability",
+            "interval_coverage",
+        ),
+        NUMBER,
+    ),
+}
+PREDICTION_SPEC = {
+    name: (PREDICTION_KINDS.get(name, TEXT), name in REQUIRED_PREDICTION_FIELDS)
+    for name in PREDICTION_FIELDS
+}
+# Values in the indicator's unit, so they must lie within its range.
+VALUES_IN_UNIT = ("target", "target_low", "target_high", "baseline_value")
+
+
+@dataclass(frozen=True)
+class RecordPaths:
+    sources: Path
+    predictions: Path
+    indicators: Path
+    observations: Path
+
+    @classmethod
+    def seed(cls) -> "RecordPaths":
+        """The committed record: seed files beside each app's code."""
+        mine = Path(__file__).resolve().parent / "seed"
+        theirs = Path(indicators_app.__file__).resolve().parent / "seed"
+        return cls(
+            sources=mine / "sources.yaml",
+            predictions=mine / "predictions.yaml",
+            indicators=theirs / "indicators.yaml",
+            observations=theirs / "observations.csv",
+        )
+
+    @classmethod
+    def in_directory(cls, directory: Path) -> "RecordPaths":
+        """All four files side by side in one directory."""
+        return cls(
+            sources=directory / "sources.yaml",
+            predictions=directory / "predictions.yaml",
+            indicators=directory / "indicators.yaml",
+            observations=directory / "observations.csv",
+        )
+
+
+# --- Sources ------------------------------------------------------------------
+
+
+def source_to_dict(source: Source) -> dict:
+    record = {name: getattr(source, name) for name in SOURCE_FIELDS}
+    # PostgreSQL's jsonb does not keep key order; the record does.
+    record["supplements"] = [
+        {"title": item.get("title"), "url": item.get("url")}
+        for item in source.supplements
+    ]
+    return record
+
+
+def read_sources(
+    raw: bytes, *, file: str = "sources.yaml"
+) -> tuple[list[Source], list[RecordError]]:
+    items, errors = read_yaml_items(raw, file=file, spec=SOURCE_SPEC)
+    errors += check_unique(((i.where, i.data.get("slug")) for i in items), file=file)
+    sources = []
+    for item in items:
+        if not item.is_complete(SOURCE_SPEC):
+            continue
+        errors += _check_supplements(item.data["supplements"], file, item.where)
+        source = Source(**item.data)
+        try:
+            source.full_clean(validate_unique=False)
+        except ValidationError as error:
+            errors += errors_from_validation(error, file=file, where=item.where)
+        sources.append(source)
+    return sources, errors
+
+
+def _check_supplements(supplements: list, file: str, where: str) -> list[RecordError]:
+    errors = []
+    for number, item in enumerate(supplements, start=1):
+        name = f"supplements[{number}]"
+        if not isinstance(item, dict) or set(item) != {"title", "url"}:
+            message = "must be a mapping with exactly a title and a url."
+            errors.append(RecordError(file, where, name, message))
+            continue
+        try:
+            URLValidator()(item["url"])
+        except ValidationError:
+            message = f"{item['url']!r} is not a URL."
+            errors.append(RecordError(file, where, f"{name}.url", message))
+    return errors
+
+
+def save_sources(sources: list[Source]) -> Counts:
+    """Insert or update on slug; afterwards every given instance has its pk."""
+    counts = Counts()
+    existing = Source.objects.in_bulk([s.slug for s in sources], field_name="slug")
+    for source in sources:
+        current = existing.get(source.slug)
+        if current is not None:
+            source.pk = current.pk
+        if current is not None and source_to_dict(source) == source_to_dict(current):
+            counts.unchanged += 1
+            continue
+        source.save()
+        if current is None:
+            counts.new += 1
+        else:
+            counts.changed += 1
+    return counts
+
+
+# --- Predictions ----------------------------------------------------------------
+
+
+def prediction_to_dict(prediction: Prediction) -> dict:
+    """The prediction as a record item: related rows by slug, fields in order."""
+    record = {name: getattr(prediction, name) for name in PREDICTION_FIELDS}
+    record["source"] = prediction.source.slug
+    record["indicator"] = prediction.indicator.slug
+    record["quantiles"] = [list(pair) for pair in prediction.quantiles]
+    return record
+
+
+def read_predictions(
+    raw: bytes,
+    *,
+    sources: Mapping[str, Source],
+    indicators: Mapping[str, Indicator],
+    file: str = "predictions.yaml",
+) -> tuple[list[Prediction], list[RecordError]]:
+    """Unsaved predictions, checked by the model's rules and the indicator's range."""
+    items, errors = read_yaml_items(raw, file=file, spec=PREDICTION_SPEC)
+    errors += check_unique(((i.where, i.data.get("slug")) for i in items), file=file)
+    predictions = []
+    for item in items:
+        if not item.is_complete(PREDICTION_SPEC):
+            continue
+        problems = _resolve_references(item.data, sources, indicators)
+        if not problems:
+            problems = _check_prediction(item.data)
+        errors += [
+            RecordError(file, item.where, name, message)
+            for name, message in problems.items()
+        ]
+        if not problems:
+            prediction = Prediction(**item.data)
+            try:
+                prediction.full_clean(
+                    exclude=["source", "indicator"], validate_unique=False
+                )
+            except ValidationError as error:
+                errors += errors_from_validation(error, file=file, where=item.where)
+            predictions.append(prediction)
+    return predictions, errors
+
+
+def _resolve_references(
+    data: dict, sources: Mapping[str, Source], indicators: Mapping[str, Indicator]
+) -> dict[str, str]:
+    problems = {}
+    for name, known in (("source", sources), ("indicator", indicators)):
+        slug = data.get(name)
+        if slug not in known:
+            problems[name] = f"{slug!r} is not a known {name}."
+        else:
+            data[name] = known[slug]
+    return problems
+
+
+def _check_prediction(data: dict) -> dict[str, str]:
+    """Values in the indicator's unit must be possible values of the indicator."""
+    problems = {}
+    indicator = data["indicator"]
+    for name in VALUES_IN_UNIT:
+        if data.get(name) is not None:
+            try:
+                indicator.check_value(data[name], field=name)
+            except ValidationError as error:
+                problems[name] = " ".join(error.message_dict[name])
+    try:
+        data["quantiles"] = _read_quantiles(data.get("quantiles", []), indicator)
+    except ValueError as error:
+        problems["quantiles"] = str(error)
+    return problems
+
+
+def _read_quantiles(pairs: list, indicator: Indicator) -> list[list[float]]:
+    quantiles = []
+    for pair in pairs:
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValueError(f"{pair!r} is not a [level, value] pair.")
+        level, value = (parse_number(number) for number in pair)
+        if not 0 < level < 1:
+            raise ValueError(f"the level {level:g} is not between 0 and 1.")
+        try:
+            indicator.check_value(value, field="quantiles")
+        except ValidationError as error:
+            raise ValueError(" ".join(error.message_dict["quantiles"])) from None
+        quantiles.append([level, value])
+    return quantiles
+
+
+def save_predictions(predictions: list[Prediction]) -> Counts:
+    """Insert or update on slug, keeping each row's override and current score."""
+    counts = Counts()
+    existing = Prediction.objects.select_related("source", "indicator").in_bulk(
+        [p.slug for p in predictions], field_name="slug"
+    )
+    for prediction in predictions:
+        current = existing.get(prediction.slug)
+        if current is None:
+            prediction.save()
+            counts.new += 1
+        elif prediction_to_dict(prediction) == prediction_to_dict(current):
+            counts.unchanged += 1
+        else:
+            for name in PREDICTION_FIELDS:
+                setattr(current, name, getattr(prediction, name))
+            current.save()
+            counts.changed += 1
+    return counts
+
+
+# --- The whole record --------------------------------------------------------------
+
+
+def read_record(paths: RecordPaths) -> tuple[dict, list[RecordError]]:
+    """Every row of the four files, checked against each other and the database."""
+    raw, errors = _read_bytes(paths)
+    if errors:
+        return {}, errors
+    indicator_rows, errors = indicator_record.read_indicators(
+        raw["indicators"], file=paths.indicators.name
+    )
+    known_indicators = Indicator.objects.in_bulk(field_name="slug")
+    known_indicators.update((i.slug, i) for i in indicator_rows)
+    observations, problems = indicator_record.read_observations(
+        raw["observations"], indicators=known_indicators, file=paths.observations.name
+    )
+    errors += problems
+    sources, problems = read_sources(raw["sources"], file=paths.sources.name)
+    errors += problems
+    known_sources = Source.objects.in_bulk(field_name="slug")
+    known_sources.update((s.slug, s) for s in sources)
+    predictions, problems = read_predictions(
+        raw["predictions"],
+        sources=known_sources,
+        indicators=known_indicators,
+        file=paths.predictions.name,
+    )
+    errors += problems
+    rows = {
+        "indicators": indicator_rows,
+        "observations": observations,
+        "sources": sources,
+        "predictions": predictions,
+    }
+    return rows, errors
+
+
+def _read_bytes(paths: RecordPaths) -> tuple[dict[str, bytes], list[RecordError]]:
+    raw, errors = {}, []
+    for kind in ("indicators", "observations", "sources", "predictions"):
+        path = getattr(paths, kind)
+        try:
+            raw[kind] = path.read_bytes()
+        except OSError as error:
+            errors.append(
+                RecordError(str(path), "", "", error.strerror or "unreadable")
+            )
+    return raw, errors
+
+
+def load_record(paths: RecordPaths) -> dict[str, Counts]:
+    """Check all four files, then write them in one transaction, or raise
+    ``RecordInvalid`` listing every problem and write nothing.
+
+    Rows that are in the database but not in the files are kept: editors add
+    observations in the admin, and a reload must not lose them.
+    """
+    rows, errors = read_record(paths)
+    if errors:
+        raise RecordInvalid(errors)
+    with transaction.atomic():
+        return {
+            "indicators": indicator_record.save_indicators(rows["indicators"]),
+            "observations": indicator_record.save_observations(
+                rows["observations"], origin=Origin.SEED
+            ),
+            "sources": save_sources(rows["sources"]),
+            "predictions": save_predictions(rows["predictions"]),
+        }
+
+
+def export_sources() -> str:
+    return dump_yaml([source_to_dict(s) for s in Source.objects.order_by("slug")])
+
+
+def export_predictions() -> str:
+    predictions = Prediction.objects.select_related("source", "indicator").order_by(
+        "source__slug", "deadline", "slug"
+    )
+    return dump_yaml([prediction_to_dict(p) for p in predictions])
+
+
+def export_record(paths: RecordPaths) -> None:
+    """Write the database as the four record files (UTF-8, Unix line ends)."""
+    texts = {
+        paths.sources: export_sources(),
+        paths.predictions: export_predictions(),
+        paths.indicators: indicator_record.export_indicators(),
+        paths.observations: indicator_record.export_observations(),
+    }
+    for path, text in texts.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
