@@ -3,9 +3,18 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
-from indicators.models import Category, Feed, Indicator, Observation
-from predictions.models import Comparison, Kind, Prediction, Source
+from indicators.models import Category, Feed, FetchRun, Indicator, Observation
+from predictions.models import (
+    Comparison,
+    Kind,
+    Prediction,
+    Score,
+    Source,
+    Status,
+    StatusChange,
+)
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):
@@ -70,3 +79,33 @@ class FeedFactory(factory.django.DjangoModelFactory):
     date_field = "date"
     value_field = "value"
     source_title = "A feed"
+
+
+class FetchRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FetchRun
+
+    feed = factory.SubFactory(FeedFactory)
+    started_at = factory.LazyFunction(timezone.now)
+
+
+class ScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Score
+
+    prediction = factory.SubFactory(PredictionFactory)
+    as_of = factory.Sequence(
+        lambda n: datetime.date(2025, 1, 1) + datetime.timedelta(n)
+    )
+    computed_at = factory.LazyFunction(timezone.now)
+    rules_version = "test"
+    status = Status.ON_TRACK
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    prediction = factory.SubFactory(PredictionFactory)
+    to_status = Status.ON_TRACK
+    occurred_at = factory.LazyFunction(timezone.now)
