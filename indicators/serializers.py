@@ -1,0 +1,186 @@
+"""API shapes of indicators, observations, feeds and fetch runs."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import serializers
+
+from indicators.models import FINITE_LIMIT, Feed, FetchRun, Indicator, Observation
+from indicators.services import (
+    ObservationData,
+    record_observation,
+    validate_observation,
+)
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    observation_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "unit",
+            "scale",
+            "min_value",
+            "max_value",
+            "category",
+            "observation_count",
+        ]
+
+
+class ObservationSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Observation
+        fields = [
+            "id",
+            "indicator",
+            "date",
+            "value",
+            "low",
+            "high",
+            "is_estimate",
+            "is_secondary",
+            "source_url",
+            "source_title",
+            "note",
+            "origin",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class FiniteFloatField(serializers.FloatField):
+    """A number the database accepts: finite, within ±1e300, and not a boolean."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=-FINITE_LIMIT, max_value=FINITE_LIMIT, **kwargs)
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@dataclass(frozen=True)
+class RecordedObservation:
+    observation: Observation
+    result: str  # "new", "changed" or "unchanged"
+
+
+class ObservationListSerializer(serializers.ListSerializer):
+    """A list is recorded all or nothing, and names no natural key twice."""
+
+    def validate(self, attrs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen: dict[tuple, int] = {}
+        for index, item in enumerate(attrs):
+            key = (item["indicator"].pk, item["date"], item["source_url"])
+            if key in seen:
+                raise serializers.ValidationError(
+                    f"Item {index} repeats item {seen[key]}: same indicator, "
+                    "date and source_url."
+                )
+            seen[key] = index
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data: list[dict[str, Any]]) -> list[RecordedObservation]:
+        return [self.child.create(attrs) for attrs in validated_data]
+
+
+class ObservationInputSerializer(serializers.Serializer):
+    """One observation to record; the service's rules make a bad one a 400."""
+
+    indicator = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Indicator.objects.all()
+    )
+    date = serializers.DateField()
+    value = FiniteFloatField()
+    low = FiniteFloatField(required=False, allow_null=True, default=None)
+    high = FiniteFloatField(required=False, allow_null=True, default=None)
+    source_url = serializers.URLField(max_length=500)
+    source_title = serializers.CharField(max_length=300)
+    is_estimate = serializers.BooleanField(default=False)
+    is_secondary = serializers.BooleanField(default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    class Meta:
+        list_serializer_class = ObservationListSerializer
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        try:
+            validate_observation(ObservationData(**attrs), today=timezone.now().date())
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> RecordedObservation:
+        origin = validated_data.pop("origin")
+        user = validated_data.pop("user")
+        try:
+            observation, result = record_observation(
+                ObservationData(**validated_data), origin=origin, user=user
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return RecordedObservation(observation, result)
+
+
+class ObservationResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    id = serializers.IntegerField()
+    indicator = serializers.CharField()
+    date = serializers.DateField()
+    source_url = serializers.URLField()
+    result = serializers.ChoiceField(choices=["new", "changed", "unchanged"])
+
+
+class ObservationWriteResponseSerializer(serializers.Serializer):
+    new = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    results = ObservationResultSerializer(many=True)
+
+
+class FeedSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Feed
+        fields = [
+            "id",
+            "name",
+            "indicator",
+            "url",
+            "format",
+            "aggregation",
+            "interval_minutes",
+            "is_active",
+            "last_run_at",
+            "next_run_at",
+        ]
+
+
+class FetchRunSerializer(serializers.ModelSerializer):
+    feed = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = FetchRun
+        fields = [
+            "id",
+            "feed",
+            "started_at",
+            "finished_at",
+            "outcome",
+            "rows_seen",
+            "rows_new",
+            "rows_changed",
+            "error",
+        ]

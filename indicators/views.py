@@ -1,0 +1,220 @@
+"""REST API of indicators, observations (the one writable resource), feeds and runs."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from indicators import record
+from indicators.filters import FetchRunFilter, ObservationDateFilter, ObservationFilter
+from indicators.models import Feed, FetchRun, Indicator, Observation, Origin
+from indicators.serializers import (
+    FeedSerializer,
+    FetchRunSerializer,
+    IndicatorSerializer,
+    ObservationInputSerializer,
+    ObservationSerializer,
+    ObservationWriteResponseSerializer,
+    RecordedObservation,
+)
+from tracker.renderers import CSVExportMixin
+
+CSV_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv"],
+    description="csv: every matching row (not a page), with the record file's columns.",
+)
+
+
+class CanRecordObservations(permissions.BasePermission):
+    """Anyone reads; writing needs a user with indicators.add_observation."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        user = request.user
+        return bool(user and user.is_authenticated) and user.has_perm(
+            "indicators.add_observation"
+        )
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Indicator.objects.with_observation_counts()
+    serializer_class = IndicatorSerializer
+    lookup_field = "slug"
+    filterset_fields = ["category", "scale"]
+    search_fields = ["slug", "name", "description"]
+    ordering_fields = ["name", "slug", "category"]
+
+
+@extend_schema_view(list=extend_schema(parameters=[CSV_PARAMETER]))
+class IndicatorObservationList(CSVExportMixin, generics.ListAPIView):
+    """The observations of one indicator, oldest first."""
+
+    serializer_class = ObservationSerializer
+    filterset_class = ObservationDateFilter
+    search_fields: list[str] = []
+    ordering_fields = ["date", "value"]
+
+    csv_columns = record.OBSERVATION_COLUMNS
+
+    def get_queryset(self) -> QuerySet[Observation]:
+        if getattr(self, "swagger_fake_view", False):
+            return Observation.objects.none()
+        indicator = get_object_or_404(Indicator, slug=self.kwargs["slug"])
+        return indicator.observations.select_related("indicator").order_by("date")
+
+    def get_export_rows(self) -> Iterable[dict[str, str]]:
+        for observation in self.filter_queryset(self.get_queryset()):
+            yield record.observation_to_row(observation)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[CSV_PARAMETER]),
+    create=extend_schema(
+        summary="Record one observation or a list of them",
+        description=(
+            "Send one object or a list of at most API_MAX_BATCH objects "
+            "(500 by default). Each is inserted or updated on its natural key "
+            "(indicator, date, source_url). A list is all or nothing: if any "
+            "item is invalid, nothing is written and the errors name each item "
+            "by its index. Needs a token of a user with the "
+            "indicators.add_observation permission."
+        ),
+        request=PolymorphicProxySerializer(
+            component_name="ObservationWrite",
+            serializers=[
+                ObservationInputSerializer,
+                ObservationInputSerializer(many=True),
+            ],
+            resource_type_field_name=None,
+        ),
+        responses={
+            201: OpenApiResponse(
+                ObservationWriteResponseSerializer, "At least one row is new."
+            ),
+            200: OpenApiResponse(
+                ObservationWriteResponseSerializer,
+                "Rows were only updated or unchanged.",
+            ),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, "Invalid input; nothing written."
+            ),
+        },
+    ),
+)
+class ObservationViewSet(
+    CSVExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    queryset = Observation.objects.select_related("indicator").order_by(
+        "indicator__slug", "date", "id"
+    )
+    serializer_class = ObservationSerializer
+    filterset_class = ObservationFilter
+    search_fields = ["source_title", "indicator__slug"]
+    ordering_fields = ["date", "value", "created_at"]
+    parser_classes = [JSONParser]
+    permission_classes = [CanRecordObservations]
+
+    csv_columns = record.OBSERVATION_COLUMNS
+
+    def get_export_rows(self) -> Iterable[dict[str, str]]:
+        for observation in self.filter_queryset(self.get_queryset()):
+            yield record.observation_to_row(observation)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        is_list = check_payload(request.data, limit=settings.API_MAX_BATCH)
+        serializer = ObservationInputSerializer(data=request.data, many=is_list)
+        if not serializer.is_valid():
+            errors = serializer.errors
+            raise ValidationError(index_errors(errors) if is_list else errors)
+        serializer.save(origin=Origin.API, user=request.user)
+        recorded = serializer.instance if is_list else [serializer.instance]
+        body = summarize(recorded)
+        is_new = body["new"] > 0
+        return Response(body, status=status.HTTP_201_CREATED if is_new else 200)
+
+
+def check_payload(payload: Any, *, limit: int) -> bool:
+    """Say whether the body is a list, refusing anything but an object or a list."""
+    if isinstance(payload, dict):
+        return False
+    if not isinstance(payload, list):
+        raise ValidationError(
+            {"detail": "Send one observation (an object) or a list of them."}
+        )
+    if not payload:
+        raise ValidationError({"detail": "The list is empty."})
+    if len(payload) > limit:
+        raise ValidationError(
+            {
+                "detail": f"A list may hold at most {limit} observations "
+                f"(API_MAX_BATCH); this one has {len(payload)}."
+            }
+        )
+    return True
+
+
+def index_errors(errors: list | dict) -> dict[str, Any]:
+    """Name each failing item of a list by its index."""
+    if isinstance(errors, dict):
+        return errors
+    return {
+        "items": [
+            {"index": index, "errors": item}
+            for index, item in enumerate(errors)
+            if item
+        ]
+    }
+
+
+def summarize(recorded: list[RecordedObservation]) -> dict[str, Any]:
+    results = [
+        {
+            "index": index,
+            "id": item.observation.pk,
+            "indicator": item.observation.indicator.slug,
+            "date": item.observation.date,
+            "source_url": item.observation.source_url,
+            "result": item.result,
+        }
+        for index, item in enumerate(recorded)
+    ]
+    counts = {key: 0 for key in ("new", "changed", "unchanged")}
+    for item in recorded:
+        counts[item.result] += 1
+    return {**counts, "results": results}
+
+
+class FeedViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Feed.objects.select_related("indicator")
+    serializer_class = FeedSerializer
+    permission_classes = [permissions.IsAdminUser]
+    filterset_fields = ["is_active", "format"]
+    search_fields = ["name", "url"]
+    ordering_fields = ["name", "last_run_at", "next_run_at"]
+
+
+class FetchRunViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = FetchRun.objects.select_related("feed")
+    serializer_class = FetchRunSerializer
+    permission_classes = [permissions.IsAdminUser]
+    filterset_class = FetchRunFilter
+    search_fields = ["error", "feed__name"]
+    ordering_fields = ["started_at"]
