@@ -87,7 +87,9 @@ def read_indicators(
         try:
             indicator.full_clean(validate_unique=False)
         except ValidationError as error:
-            errors += errors_from_validation(error, file=file, where=item.where)
+            errors += errors_from_validation(
+                error, file=file, where=item.where, model=Indicator
+            )
         indicators.append(indicator)
     return indicators, errors
 

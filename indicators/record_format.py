@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import yaml
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Model, Q
 
 # Floats up to 2**53 that are whole numbers are written without ".0": the
 # spelling editors use, and still exact.
@@ -57,14 +58,33 @@ class Counts:
 
 
 def errors_from_validation(
-    error: ValidationError, *, file: str, where: str
+    error: ValidationError, *, file: str, where: str, model: type[Model]
 ) -> list[RecordError]:
-    if not hasattr(error, "error_dict"):
-        return [RecordError(file, where, "", " ".join(error.messages))]
-    return [
-        RecordError(file, where, "" if name == "__all__" else name, " ".join(messages))
-        for name, messages in error.message_dict.items()
-    ]
+    """One RecordError per message; a broken database rule names its fields."""
+    errors = []
+    for name, messages in error.message_dict.items():
+        for message in messages:
+            field = name if name != NON_FIELD_ERRORS else _rule_fields(model, message)
+            errors.append(RecordError(file, where, field, message))
+    return errors
+
+
+def _rule_fields(model: type[Model], message: str) -> str:
+    for constraint in model._meta.constraints:
+        if constraint.name in message and hasattr(constraint, "condition"):
+            names = dict.fromkeys(_condition_fields(constraint.condition))
+            return "/".join(names)
+    return ""
+
+
+def _condition_fields(condition: Q) -> list[str]:
+    names = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            names += _condition_fields(child)
+        else:
+            names.append(child[0].split("__")[0])
+    return names
 
 
 # --- Scalars --------------------------------------------------------------------
@@ -188,7 +208,8 @@ def decode(raw: bytes, *, file: str) -> tuple[str, list[RecordError]]:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        message = f"is not UTF-8 text (byte {raw[error.start]:#04x} cannot be read)."
+        byte = raw[error.start]
+        message = f"not UTF-8 text (byte {byte:#04x}); save the file as UTF-8."
         return "", [RecordError(file, f"line {line}", "", message)]
 
 

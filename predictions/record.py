@@ -172,7 +172,9 @@ def read_sources(
         try:
             source.full_clean(validate_unique=False)
         except ValidationError as error:
-            errors += errors_from_validation(error, file=file, where=item.where)
+            errors += errors_from_validation(
+                error, file=file, where=item.where, model=Source
+            )
         sources.append(source)
     return sources, errors
 
@@ -252,7 +254,9 @@ def read_predictions(
                     exclude=["source", "indicator"], validate_unique=False
                 )
             except ValidationError as error:
-                errors += errors_from_validation(error, file=file, where=item.where)
+                errors += errors_from_validation(
+                    error, file=file, where=item.where, model=Prediction
+                )
             predictions.append(prediction)
     return predictions, errors
 
