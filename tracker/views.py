@@ -1,0 +1,175 @@
+"""The scoreboard pages: thin views over QuerySets, the cached scoreboard and charts.
+
+Every page costs a fixed number of queries whatever the size of the record:
+lists are paginated, and related rows come with ``with_current_score()``.
+"""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import ListView
+
+from indicators.models import Category, Indicator, Observation
+from predictions import scoreboard
+from predictions.models import Prediction, Source, Status
+from tracker import charts, summary
+
+PREDICTIONS_PER_PAGE = 50
+# The indicator page charts every observation but tables them a page at a time.
+OBSERVATIONS_PER_PAGE = 50
+# A prediction page tables its latest scores and observations; the indicator
+# page and the API hold the rest.
+SCORE_HISTORY_LIMIT = 60
+RECENT_OBSERVATIONS = 50
+
+SORTS = {
+    "deadline": ("Deadline, soonest first", ["deadline", "slug"]),
+    "-deadline": ("Deadline, latest first", ["-deadline", "slug"]),
+    "source": ("Source", ["source__published", "source__slug", "deadline", "slug"]),
+    "status": ("Status", ["current_score__status", "deadline", "slug"]),
+    "pace": (
+        "Pace, fastest first",
+        [F("current_score__pace_ratio").desc(nulls_last=True), "slug"],
+    ),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PredictionFilterForm(forms.Form):
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All sources",
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Status.choices], required=False
+    )
+    category = forms.ChoiceField(
+        choices=[("", "Any category"), *Category.choices], required=False
+    )
+    deadline_from = forms.DateField(required=False, widget=DateInput)
+    deadline_to = forms.DateField(required=False, widget=DateInput)
+    sort = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _) in SORTS.items()], required=False
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("deadline_from"), data.get("deadline_to")
+        if start and end and start > end:
+            self.add_error("deadline_to", "The end of the range is before its start.")
+        return data
+
+    def apply(self, predictions: QuerySet[Prediction]) -> QuerySet[Prediction]:
+        data = self.cleaned_data
+        if data["source"]:
+            predictions = predictions.filter(source=data["source"])
+        if data["status"]:
+            predictions = predictions.filter(current_score__status=data["status"])
+        if data["category"]:
+            predictions = predictions.filter(category=data["category"])
+        if data["deadline_from"]:
+            predictions = predictions.filter(deadline__gte=data["deadline_from"])
+        if data["deadline_to"]:
+            predictions = predictions.filter(deadline__lte=data["deadline_to"])
+        return predictions.order_by(*SORTS[data["sort"] or "deadline"][1])
+
+
+def read_observations(indicator_id: int) -> list[dict]:
+    """Every observation of an indicator, oldest first, as the charts read them."""
+    return list(
+        Observation.objects.for_indicator(indicator_id)
+        .order_by("date", "id")
+        .values(*charts.OBSERVATION_FIELDS, "is_estimate", "is_secondary")
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    board = scoreboard.get_scoreboard()
+    sources = board["sources"]
+    context = {
+        "board": board,
+        "verdict": summary.write_verdict(sources),
+        "status_rows": summary.status_rows(sources),
+        "head_to_head": summary.head_to_head_rows(board),
+        "changes": summary.label_changes(board["recent_changes"]),
+        "calibrations": [
+            {"source": source, "figure": charts.calibration_figure(source)}
+            for source in sources
+        ],
+    }
+    return render(request, "tracker/home.html", context)
+
+
+class PredictionListView(ListView):
+    template_name = "tracker/prediction_list.html"
+    context_object_name = "predictions"
+    paginate_by = PREDICTIONS_PER_PAGE
+
+    def get_queryset(self) -> QuerySet[Prediction]:
+        self.form = PredictionFilterForm(self.request.GET or None)
+        predictions = Prediction.objects.with_current_score()
+        if not self.form.is_bound:
+            return predictions.order_by(*SORTS["deadline"][1])
+        if not self.form.is_valid():
+            return predictions.none()
+        return self.form.apply(predictions)
+
+    def get_context_data(self, **kwargs) -> dict:
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            form=self.form, query=query.urlencode(), **kwargs
+        )
+
+
+def prediction_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    prediction = get_object_or_404(Prediction.objects.with_current_score(), slug=slug)
+    observations = read_observations(prediction.indicator_id)
+    scores = prediction.scores.latest_first()[:SCORE_HISTORY_LIMIT]
+    context = {
+        "prediction": prediction,
+        "score": prediction.current_score,
+        "scores": scores,
+        "observations": observations,
+        "recent_observations": observations[::-1][:RECENT_OBSERVATIONS],
+        "figure": charts.prediction_figure(prediction, observations),
+    }
+    return render(request, "tracker/prediction_detail.html", context)
+
+
+def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, slug=slug)
+    predictions = list(Prediction.objects.for_indicator(indicator).with_current_score())
+    observations = read_observations(indicator.pk)
+    # The table pages over the rows already loaded for the chart: no extra query.
+    table = Paginator(observations[::-1], OBSERVATIONS_PER_PAGE)
+    context = {
+        "indicator": indicator,
+        "predictions": predictions,
+        "observation_page": table.get_page(request.GET.get("page")),
+        "figure": charts.indicator_figure(indicator, observations, predictions),
+    }
+    return render(request, "tracker/indicator_detail.html", context)
+
+
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Source, slug=slug)
+    predictions = Prediction.objects.filter(source=source).with_current_score()
+    record = next(
+        (s for s in scoreboard.get_scoreboard()["sources"] if s["slug"] == slug), None
+    )
+    context = {
+        "source": source,
+        "predictions": predictions,
+        "record": record,
+        "status_rows": summary.status_rows([record] if record else []),
+        "figure": charts.calibration_figure(record) if record else None,
+    }
+    return render(request, "tracker/source_detail.html", context)
