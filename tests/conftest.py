@@ -1,9 +1,13 @@
 """Shared fixtures: API clients with and without write permission."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tests.httpserver import FEEDS, FixtureServer
 
 
 @pytest.fixture
@@ -46,3 +50,11 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def feed_server(monkeypatch) -> Iterator[FixtureServer]:
+    """The fixture HTTP server on 127.0.0.1, serving tests/fixtures/feeds/."""
+    monkeypatch.setenv("no_proxy", "*")  # a proxy must never see 127.0.0.1
+    with FixtureServer(FEEDS) as server:
+        yield server
