@@ -58,6 +58,7 @@ OBSERVATION_COLUMNS = (
     "source_title",
     "note",
 )
+INDICATORS_HEADER = "# Indicators: measurable quantities the predictions refer to.\n"
 
 # --- Indicators -----------------------------------------------------------------
 
@@ -120,8 +121,10 @@ def save_indicators(indicators: list[Indicator]) -> Counts:
 
 
 def export_indicators() -> str:
-    indicators = Indicator.objects.order_by("category", "slug")
-    return dump_yaml([indicator_to_dict(indicator) for indicator in indicators])
+    # Sorted in Python: the database's collation may ignore the hyphens in slugs.
+    indicators = sorted(Indicator.objects.all(), key=lambda i: (i.category, i.slug))
+    items = [indicator_to_dict(indicator) for indicator in indicators]
+    return dump_yaml(items, header=INDICATORS_HEADER)
 
 
 # --- Observations ---------------------------------------------------------------
@@ -152,10 +155,11 @@ def write_observations_csv(observations: Iterable[Observation]) -> str:
 
 
 def export_observations() -> str:
-    observations = Observation.objects.select_related("indicator").order_by(
-        "indicator__slug", "date", "source_url"
+    rows = sorted(
+        Observation.objects.select_related("indicator"),
+        key=lambda o: (o.indicator.slug, o.date, o.source_url),
     )
-    return write_observations_csv(observations)
+    return write_observations_csv(rows)
 
 
 def read_observations(

@@ -186,11 +186,13 @@ RecordDumper.add_representer(list, _represent_list)
 RecordDumper.add_representer(str, _represent_str)
 
 
-def dump_yaml(items: list[dict]) -> str:
-    """The canonical YAML of a list of mappings, a blank line between items."""
-    if not items:
-        return "[]\n"
-    return "\n".join(
+def dump_yaml(items: list[dict], *, header: str = "") -> str:
+    """The canonical YAML of a list of mappings, a blank line between items.
+
+    ``header`` is a comment written first: comments do not survive a load, so
+    the exporter writes a fixed one per file.
+    """
+    body = "\n".join(
         yaml.dump(
             [item],
             Dumper=RecordDumper,
@@ -201,6 +203,7 @@ def dump_yaml(items: list[dict]) -> str:
         )
         for item in items
     )
+    return header + (body or "[]\n")
 
 
 def decode(raw: bytes, *, file: str) -> tuple[str, list[RecordError]]:

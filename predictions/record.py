@@ -68,6 +68,12 @@ PREDICTION_FIELDS = (
     "is_operationalized",
     "reasoning",
 )
+SOURCES_HEADER = "# Sources whose forecasts the tracker scores.\n"
+PREDICTIONS_HEADER = (
+    "# Predictions of AI 2027 and of Nathan Lambert's rebuttal, with citations.\n"
+    "# Lambert's claims are qualitative; each is operationalized and carries the "
+    "reasoning.\n"
+)
 SOURCE_SPEC = {
     "slug": (TEXT, True),
     "name": (TEXT, True),
@@ -400,14 +406,19 @@ def load_record(paths: RecordPaths) -> dict[str, Counts]:
 
 
 def export_sources() -> str:
-    return dump_yaml([source_to_dict(s) for s in Source.objects.order_by("slug")])
+    # Sorted in Python: the database's collation may ignore the hyphens in slugs.
+    sources = sorted(Source.objects.all(), key=lambda s: s.slug)
+    items = [source_to_dict(source) for source in sources]
+    return dump_yaml(items, header=SOURCES_HEADER)
 
 
 def export_predictions() -> str:
-    predictions = Prediction.objects.select_related("source", "indicator").order_by(
-        "source__slug", "deadline", "slug"
+    predictions = sorted(
+        Prediction.objects.select_related("source", "indicator"),
+        key=lambda p: (p.source.slug, p.deadline, p.slug),
     )
-    return dump_yaml([prediction_to_dict(p) for p in predictions])
+    items = [prediction_to_dict(p) for p in predictions]
+    return dump_yaml(items, header=PREDICTIONS_HEADER)
 
 
 def export_record(paths: RecordPaths) -> None:
