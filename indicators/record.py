@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from indicators import ingest
 from indicators.models import Indicator, Observation, Origin
 from indicators.record_format import (
     NUMBER,
@@ -33,8 +33,7 @@ from indicators.record_format import (
     parse_number,
     read_yaml_items,
 )
-from indicators.services import VALUE_FIELDS, ObservationData, validate_observation
-from indicators.signals import notify_observations_changed
+from indicators.services import ObservationData, validate_observation
 
 INDICATOR_FIELDS = (
     "slug",
@@ -273,56 +272,22 @@ CELL_PARSERS = {
 
 
 def save_observations(rows: list[ObservationData], *, origin: str, user=None) -> Counts:
-    """Upsert on the natural key with two bulk statements and their history.
+    """Upsert on the natural key through the bulk path that feeds use.
 
-    Rows not in ``rows`` are left alone: a load never deletes. Call inside a
-    transaction; listeners hear about the touched indicators after it commits.
+    Rows not in ``rows`` are left alone: a load never deletes.
     """
-    counts = Counts()
-    existing = {
-        (o.indicator.slug, o.date.isoformat(), o.source_url): o
-        for o in Observation.objects.select_related("indicator").filter(
-            indicator__in=[data.indicator for data in rows]
-        )
-    }
-    new, changed = [], []
-    for data in rows:
-        current = existing.get(_natural_key(data))
-        if current is None:
-            new.append(_new_observation(data, origin=origin, user=user))
-        elif _has_changed(current, data):
-            _apply(current, data, origin=origin, user=user)
-            changed.append(current)
-        else:
-            counts.unchanged += 1
-    bulk_create_with_history(new, Observation, default_user=user)
-    fields = [*VALUE_FIELDS, "origin", "recorded_by", "updated_at"]
-    bulk_update_with_history(changed, Observation, fields, default_user=user)
-    counts.new, counts.changed = len(new), len(changed)
-    notify_observations_changed(o.indicator_id for o in new + changed)
-    return counts
-
-
-def _has_changed(current: Observation, data: ObservationData) -> bool:
-    return any(getattr(current, name) != getattr(data, name) for name in VALUE_FIELDS)
-
-
-def _new_observation(data: ObservationData, *, origin: str, user) -> Observation:
-    return Observation(
-        indicator=data.indicator,
-        date=data.date,
-        source_url=data.source_url,
+    fields = ingest.ObservationRow._fields[1:]  # all but indicator_id
+    counts = ingest.bulk_upsert_observations(
+        [
+            ingest.ObservationRow(
+                data.indicator.pk, *(getattr(data, name) for name in fields)
+            )
+            for data in rows
+        ],
         origin=origin,
-        recorded_by=user,
-        **{name: getattr(data, name) for name in VALUE_FIELDS},
+        user=user,
     )
-
-
-def _apply(current: Observation, data: ObservationData, *, origin: str, user) -> None:
-    for name in VALUE_FIELDS:
-        setattr(current, name, getattr(data, name))
-    current.origin, current.recorded_by = origin, user
-    current.updated_at = timezone.now()
+    return Counts(counts.new, counts.changed, counts.unchanged)
 
 
 def import_observations_csv(raw: bytes, *, file: str, user) -> Counts:
