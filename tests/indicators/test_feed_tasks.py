@@ -1,0 +1,176 @@
+"""The feed tasks (run eagerly), the default schedules and "fetch now"."""
+
+import datetime
+import importlib
+
+import pytest
+from celery.exceptions import Retry
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from indicators import tasks
+from indicators.models import Aggregation, FetchRun, Observation, Outcome
+from tests.factories import FeedFactory, IndicatorFactory
+
+pytestmark = pytest.mark.django_db
+
+SWEBENCH = "swebench/leaderboards.json"
+schedules = importlib.import_module("indicators.migrations.0003_default_schedules")
+
+
+def swebench_feed(server, path: str = SWEBENCH, **fields):
+    defaults = {
+        "indicator": IndicatorFactory(min_value=0, max_value=100),
+        "url": server.url(path),
+        "records_path": "leaderboards[name=Verified].results",
+        "date_field": "date",
+        "value_field": "resolved",
+        "aggregation": Aggregation.RUNNING_MAX,
+        "source_title": "SWE-bench leaderboard",
+    }
+    return FeedFactory(**{**defaults, **fields})
+
+
+def test_fetch_due_feeds_fetches_only_the_due_feeds(feed_server):
+    now = timezone.now()
+    due = swebench_feed(feed_server, next_run_at=now - datetime.timedelta(minutes=1))
+    swebench_feed(feed_server, next_run_at=now + datetime.timedelta(hours=1))
+    swebench_feed(feed_server, is_active=False)
+
+    assert tasks.fetch_due_feeds.delay().get() == 1
+
+    assert list(FetchRun.objects.values_list("feed", flat=True)) == [due.pk]
+
+
+def test_fetch_feed_returns_a_summary_of_the_run(feed_server):
+    feed = swebench_feed(feed_server)
+
+    summary = tasks.fetch_feed.delay(feed.pk).get()
+
+    run = FetchRun.objects.get()
+    assert summary == {
+        "feed": feed.pk,
+        "run": run.pk,
+        "outcome": "ok",
+        "rows_seen": 21,
+        "rows_new": 13,
+        "rows_changed": 0,
+    }
+
+
+def test_running_fetch_feed_twice_adds_nothing_the_second_time(feed_server):
+    feed = swebench_feed(feed_server)
+    tasks.fetch_feed.delay(feed.pk)
+
+    summary = tasks.fetch_feed.delay(feed.pk).get()
+
+    assert summary["outcome"] == Outcome.UNCHANGED
+    assert Observation.objects.count() == 13
+
+
+def test_a_transient_error_records_a_failed_run_and_asks_for_a_retry(feed_server):
+    feed_server.route("/feed.json", status=503)
+    feed = swebench_feed(feed_server, "feed.json")
+
+    with pytest.raises(Retry):
+        tasks.fetch_feed.delay(feed.pk)
+
+    run = FetchRun.objects.get()
+    assert (run.outcome, run.error.startswith("HTTP 503")) == (Outcome.FAILED, True)
+
+
+def test_a_permanent_error_is_not_retried(feed_server):
+    feed_server.route("/feed.json", file="swebench/leaderboards_malformed.json")
+    feed = swebench_feed(feed_server, "feed.json")
+
+    summary = tasks.fetch_feed.delay(feed.pk).get()
+
+    assert summary["outcome"] == Outcome.FAILED
+    assert feed_server.hits("/feed.json") == 1
+
+
+def test_a_claimed_feed_is_skipped(feed_server):
+    feed = swebench_feed(
+        feed_server, claimed_until=timezone.now() + datetime.timedelta(minutes=5)
+    )
+
+    summary = tasks.fetch_feed.delay(feed.pk).get()
+
+    assert summary["outcome"].startswith("skipped")
+    assert feed_server.hits() == 0
+
+
+def test_a_deleted_feed_is_reported_not_raised():
+    assert tasks.fetch_feed.delay(0).get() == {"feed": 0, "outcome": "no such feed"}
+
+
+# --- default schedules -----------------------------------------------------------
+
+
+def test_the_default_schedules_are_created_once():
+    PeriodicTask.objects.filter(
+        name__in=[schedules.FETCH_DUE_FEEDS, schedules.RESCORE_NIGHTLY]
+    ).delete()
+
+    schedules.create_schedules(apps, None)
+    schedules.create_schedules(apps, None)
+
+    fetch = PeriodicTask.objects.get(name=schedules.FETCH_DUE_FEEDS)
+    rescore = PeriodicTask.objects.get(name=schedules.RESCORE_NIGHTLY)
+    assert fetch.task == "indicators.tasks.fetch_due_feeds"
+    assert (fetch.interval.every, fetch.interval.period) == (15, "minutes")
+    assert rescore.task == "predictions.tasks.rescore_all_task"
+    crontab = rescore.crontab
+    assert (crontab.minute, crontab.hour, str(crontab.timezone)) == ("0", "3", "UTC")
+
+
+def test_an_edited_schedule_survives_a_rerun():
+    schedules.create_schedules(apps, None)
+    PeriodicTask.objects.filter(name=schedules.FETCH_DUE_FEEDS).update(enabled=False)
+
+    schedules.create_schedules(apps, None)
+
+    assert not PeriodicTask.objects.get(name=schedules.FETCH_DUE_FEEDS).enabled
+
+
+def test_removing_the_default_schedules_deletes_them():
+    schedules.create_schedules(apps, None)
+
+    schedules.remove_schedules(apps, None)
+
+    names = [schedules.FETCH_DUE_FEEDS, schedules.RESCORE_NIGHTLY]
+    assert not PeriodicTask.objects.filter(name__in=names).exists()
+
+
+# --- "fetch now" in the admin ---------------------------------------------------------
+
+
+def test_fetch_now_runs_the_feed_and_says_what_happened(staff_client, feed_server):
+    feed = swebench_feed(feed_server, name="SWE-bench Verified")
+
+    response = staff_client.post(
+        reverse("admin:indicators_feed_changelist"),
+        {"action": "fetch_now", "_selected_action": [feed.pk]},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "SWE-bench Verified: ok, 21 rows seen, 13 new, 0 changed."
+    ]
+    assert Observation.objects.count() == 13
+
+
+def test_fetch_now_reports_a_failed_run(staff_client, feed_server):
+    feed_server.route("/feed.json", status=500)
+    feed = swebench_feed(feed_server, "feed.json", name="Broken")
+
+    response = staff_client.post(
+        reverse("admin:indicators_feed_changelist"),
+        {"action": "fetch_now", "_selected_action": [feed.pk]},
+        follow=True,
+    )
+
+    [message] = response.context["messages"]
+    assert str(message).startswith("Broken: failed: HTTP 500")
