@@ -55,7 +55,7 @@ class CanRecordObservations(permissions.BasePermission):
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Indicator.objects.with_observation_counts()
+    queryset = Indicator.objects.with_observation_counts().order_by("name")
     serializer_class = IndicatorSerializer
     lookup_field = "slug"
     filterset_fields = ["category", "scale"]
@@ -143,7 +143,9 @@ class ObservationViewSet(
         serializer = ObservationInputSerializer(data=request.data, many=is_list)
         if not serializer.is_valid():
             errors = serializer.errors
-            raise ValidationError(index_errors(errors) if is_list else errors)
+            # A Response, not ValidationError, which would turn indexes into text.
+            body = index_errors(errors) if is_list else errors
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         serializer.save(origin=Origin.API, user=request.user)
         recorded = serializer.instance if is_list else [serializer.instance]
         body = summarize(recorded)
@@ -172,16 +174,21 @@ def check_payload(payload: Any, *, limit: int) -> bool:
 
 
 def index_errors(errors: list | dict) -> dict[str, Any]:
-    """Name each failing item of a list by its index."""
-    if isinstance(errors, dict):
-        return errors
-    return {
-        "items": [
-            {"index": index, "errors": item}
-            for index, item in enumerate(errors)
-            if item
-        ]
-    }
+    """Name each failing item of a list by its index.
+
+    DRF reports a list's item errors either as a list aligned with the items or
+    as a dict keyed by index; both become ``{"items": [{"index", "errors"}]}``.
+    Errors about the list as a whole (``non_field_errors``) stay as they are.
+    """
+    if isinstance(errors, list):
+        errors = {index: item for index, item in enumerate(errors) if item}
+    items = [
+        {"index": int(key), "errors": value}
+        for key, value in errors.items()
+        if str(key).isdigit()
+    ]
+    rest = {key: value for key, value in errors.items() if not str(key).isdigit()}
+    return {**rest, "items": items} if items else rest
 
 
 def summarize(recorded: list[RecordedObservation]) -> dict[str, Any]:

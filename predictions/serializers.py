@@ -1,0 +1,217 @@
+"""API shapes of sources, predictions, scores, events and the scoreboard."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from indicators.models import Category
+from predictions.models import Comparison, Kind, Score, Source, Status, StatusChange
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["slug", "name", "authors", "published", "url", "description"]
+
+
+class CitationSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    section = serializers.CharField()
+
+
+class CurrentScoreSerializer(serializers.Serializer):
+    """The latest score of a prediction, as embedded in it."""
+
+    as_of = serializers.DateField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    outcome = serializers.BooleanField(allow_null=True)
+    resolved_on = serializers.DateField(allow_null=True)
+    observed_value = serializers.FloatField(allow_null=True)
+    pace_ratio = serializers.FloatField(allow_null=True)
+    months_ahead = serializers.FloatField(allow_null=True)
+    brier = serializers.FloatField(allow_null=True)
+    log_score = serializers.FloatField(allow_null=True)
+    projection_value = serializers.FloatField(allow_null=True)
+    projection_probability = serializers.FloatField(allow_null=True)
+
+
+# Columns read straight from the predictions table.
+PREDICTION_COLUMNS = (
+    "slug",
+    "category",
+    "kind",
+    "comparison",
+    "target",
+    "target_low",
+    "target_high",
+    "deadline",
+    "baseline_value",
+    "baseline_date",
+    "probability",
+    "probability_is_implied",
+    "claim",
+    "is_operationalized",
+    "reasoning",
+)
+# Output name → the related column it comes from.
+RELATED_COLUMNS = {
+    "source": "source__slug",
+    "indicator": "indicator__slug",
+    "indicator_name": "indicator__name",
+    "unit": "indicator__unit",
+}
+SCORE_COLUMNS = tuple(CurrentScoreSerializer._declared_fields)
+
+
+class PredictionSerializer(serializers.Serializer):
+    """A prediction with its citation and latest score.
+
+    Rendered from a ``.values()`` row (``VALUE_NAMES``), not a model instance:
+    a page of 50 costs one query and no model or field objects per row.
+    """
+
+    slug = serializers.SlugField()
+    source = serializers.SlugField()
+    indicator = serializers.SlugField()
+    indicator_name = serializers.CharField()
+    unit = serializers.CharField()
+    category = serializers.ChoiceField(choices=Category.choices)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    comparison = serializers.ChoiceField(choices=Comparison.choices)
+    target = serializers.FloatField(allow_null=True)
+    target_low = serializers.FloatField(allow_null=True)
+    target_high = serializers.FloatField(allow_null=True)
+    deadline = serializers.DateField()
+    baseline_value = serializers.FloatField(allow_null=True)
+    baseline_date = serializers.DateField(allow_null=True)
+    probability = serializers.FloatField(allow_null=True)
+    probability_is_implied = serializers.BooleanField()
+    claim = serializers.CharField()
+    is_operationalized = serializers.BooleanField()
+    reasoning = serializers.CharField(allow_blank=True)
+    citation = CitationSerializer()
+    score = CurrentScoreSerializer(allow_null=True)
+
+    VALUE_NAMES = (
+        *PREDICTION_COLUMNS,
+        *RELATED_COLUMNS.values(),
+        "citation_url",
+        "citation_section",
+        "current_score_id",
+        *(f"current_score__{name}" for name in SCORE_COLUMNS),
+    )
+
+    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
+        data = {name: row[name] for name in PREDICTION_COLUMNS}
+        for name, column in RELATED_COLUMNS.items():
+            data[name] = row[column]
+        data["citation"] = {
+            "url": row["citation_url"],
+            "section": row["citation_section"],
+        }
+        data["score"] = (
+            None
+            if row["current_score_id"] is None
+            else {name: row[f"current_score__{name}"] for name in SCORE_COLUMNS}
+        )
+        return data
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Score
+        fields = [
+            "as_of",
+            "computed_at",
+            "rules_version",
+            "status",
+            "outcome",
+            "resolved_on",
+            "is_override",
+            "observation",
+            "observed_value",
+            "pace_ratio",
+            "months_ahead",
+            "progress_actual",
+            "progress_expected",
+            "probability",
+            "probability_is_implied",
+            "brier",
+            "log_score",
+            "error",
+            "interval_score",
+            "crps",
+            "projection_value",
+            "projection_low",
+            "projection_high",
+            "projection_probability",
+        ]
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    prediction = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = serializers.SlugField(source="prediction.source.slug", read_only=True)
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "id",
+            "prediction",
+            "source",
+            "from_status",
+            "to_status",
+            "occurred_at",
+        ]
+
+
+# --- The scoreboard (schema only: the view returns the cached dict as is) -------
+
+
+class CalibrationBinSerializer(serializers.Serializer):
+    bin_low = serializers.FloatField()
+    bin_high = serializers.FloatField()
+    mean_forecast = serializers.FloatField(allow_null=True)
+    observed_rate = serializers.FloatField(allow_null=True)
+    count = serializers.IntegerField()
+
+
+class ScoreboardSourceSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    url = serializers.URLField()
+    authors = serializers.CharField()
+    published = serializers.DateField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    hit_rate = serializers.FloatField(allow_null=True)
+    mean_brier = serializers.FloatField(allow_null=True)
+    mean_log_score = serializers.FloatField(allow_null=True)
+    probability_count = serializers.IntegerField()
+    median_pace = serializers.FloatField(allow_null=True)
+    pace_count = serializers.IntegerField()
+    pace_reading = serializers.CharField(allow_null=True)
+    calibration = CalibrationBinSerializer(many=True)
+
+
+class HeadToHeadSideSerializer(serializers.Serializer):
+    predictions = serializers.IntegerField()
+    mean_standing = serializers.FloatField(allow_null=True)
+
+
+class HeadToHeadSerializer(serializers.Serializer):
+    indicator = serializers.SlugField()
+    indicator_name = serializers.CharField()
+    unit = serializers.CharField()
+    sides = serializers.DictField(child=HeadToHeadSideSerializer())
+    difference = serializers.FloatField(allow_null=True)
+    interval = serializers.ListField(
+        child=serializers.FloatField(), allow_null=True, min_length=2, max_length=2
+    )
+    measure = serializers.CharField(allow_null=True)
+
+
+class ScoreboardSerializer(serializers.Serializer):
+    as_of = serializers.DateTimeField()
+    rules_version = serializers.CharField()
+    sources = ScoreboardSourceSerializer(many=True)
+    head_to_head = HeadToHeadSerializer(many=True)
+    recent_changes = serializers.ListField(child=serializers.DictField())

@@ -1,0 +1,22 @@
+"""API routes of sources, predictions, scores, events and the scoreboard."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from predictions import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("predictions", views.PredictionViewSet, basename="prediction")
+router.register("events", views.StatusChangeViewSet, basename="event")
+
+urlpatterns = [
+    path("scoreboard/", views.ScoreboardView.as_view(), name="scoreboard"),
+    path(
+        "predictions/<slug:slug>/scores/",
+        views.PredictionScoreList.as_view(),
+        name="prediction-scores",
+    ),
+    *router.urls,
+]

@@ -1,0 +1,111 @@
+"""REST API of sources, predictions, scores, status changes and the scoreboard.
+
+Read-only: predictions change through the record, the admin and rescoring.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, permissions, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from predictions import record, scoreboard
+from predictions.filters import PredictionFilter, StatusChangeFilter
+from predictions.models import Prediction, Score, Source, StatusChange
+from predictions.serializers import (
+    PredictionSerializer,
+    ScoreboardSerializer,
+    ScoreSerializer,
+    SourceSerializer,
+    StatusChangeSerializer,
+)
+from tracker.renderers import CSVExportMixin
+
+CSV_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv"],
+    description="csv: every matching row (not a page), with the record file's columns.",
+)
+
+
+class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Source.objects.all()
+    serializer_class = SourceSerializer
+    lookup_field = "slug"
+    search_fields = ["slug", "name", "authors"]
+    ordering_fields = ["published", "slug"]
+
+
+@extend_schema_view(list=extend_schema(parameters=[CSV_PARAMETER]))
+class PredictionViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PredictionSerializer
+    lookup_field = "slug"
+    filterset_class = PredictionFilter
+    search_fields = ["slug", "claim", "citation_section", "citation_url"]
+    ordering_fields = ["deadline", "slug", "pace"]
+    csv_columns = record.PREDICTION_FIELDS
+
+    def base_queryset(self) -> QuerySet[Prediction]:
+        # The slug breaks ties, so that pages stay stable under any ordering.
+        return (
+            Prediction.objects.with_current_score()
+            .annotate(pace=F("current_score__pace_ratio"))
+            .order_by("deadline", "slug")
+        )
+
+    def get_queryset(self) -> QuerySet:
+        return self.base_queryset().values(*PredictionSerializer.VALUE_NAMES)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        terms = [term.lstrip("-") for term in queryset.query.order_by]
+        if terms and "slug" not in terms:
+            queryset = queryset.order_by(*queryset.query.order_by, "slug")
+        return queryset
+
+    def get_export_rows(self) -> Iterable[dict[str, Any]]:
+        for prediction in self.filter_queryset(self.base_queryset()):
+            yield record.prediction_to_dict(prediction)
+
+
+class PredictionScoreList(generics.ListAPIView):
+    """A prediction's score history, newest first."""
+
+    serializer_class = ScoreSerializer
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Score]:
+        if getattr(self, "swagger_fake_view", False):
+            return Score.objects.none()
+        prediction = get_object_or_404(Prediction, slug=self.kwargs["slug"])
+        return prediction.scores.latest_first()
+
+
+class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Status changes of predictions, newest first."""
+
+    queryset = StatusChange.objects.select_related("prediction__source").order_by(
+        "-occurred_at", "-id"
+    )
+    serializer_class = StatusChangeSerializer
+    filterset_class = StatusChangeFilter
+    search_fields: list[str] = []
+    ordering_fields: list[str] = []
+
+
+class ScoreboardView(APIView):
+    """Both sources head to head: the cached scoreboard, served as it is."""
+
+    permission_classes = [permissions.AllowAny]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(responses=ScoreboardSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(scoreboard.get_scoreboard())
