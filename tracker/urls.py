@@ -6,8 +6,23 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
+from tracker import feeds, views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The scoreboard pages and their Atom feed.
+    path("", views.home, name="home"),
+    path("predictions/", views.PredictionListView.as_view(), name="prediction-list"),
+    path(
+        "predictions/<slug:slug>/", views.prediction_detail, name="prediction-detail"
+    ),
+    path("indicators/<slug:slug>/", views.indicator_detail, name="indicator-detail"),
+    path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
+    path(
+        "feeds/status-changes.atom",
+        feeds.StatusChangeFeed(),
+        name="status-change-feed",
+    ),
 ]
 
 # The REST API, one namespace for both apps: reverse("api:prediction-list").
