@@ -1,0 +1,89 @@
+"""The scoreboard home page: who is ahead, the record side by side, what changed."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from predictions.models import Status
+from tests.factories import PredictionFactory, StatusChangeFactory
+from tests.pages.conftest import give_score
+
+pytestmark = pytest.mark.django_db
+URL = reverse("home")
+
+
+def resolve(source, *outcomes: bool, probability: float | None = None) -> None:
+    for outcome in outcomes:
+        prediction = PredictionFactory(source=source, probability=probability)
+        status = Status.RESOLVED_TRUE if outcome else Status.RESOLVED_FALSE
+        give_score(prediction, status, probability=probability)
+
+
+def test_home_page_opens_with_a_verdict_on_who_is_ahead(client, record):
+    resolve(record.ai2027, True, False, False, False)
+    resolve(record.lambert, True, True, True, False)
+
+    response = client.get(URL)
+
+    assert response.context["verdict"].startswith("Lambert's rebuttal is ahead")
+    assert b'<p class="lead" id="verdict">Lambert&#x27;s rebuttal is ahead' in (
+        response.content
+    )
+
+
+def test_home_page_counts_each_sources_predictions_by_status(client, record):
+    resolve(record.ai2027, True, True)
+    give_score(PredictionFactory(source=record.lambert), Status.BEHIND)
+
+    rows = client.get(URL).context["status_rows"]
+
+    counts = {row["status"]: [cell["count"] for cell in row["cells"]] for row in rows}
+    assert counts["resolved_true"] == [2, 0]
+    assert counts["behind"] == [0, 1]
+
+
+def test_home_page_links_the_atom_feed_in_its_head(client, record):
+    html = client.get(URL).content.decode()
+
+    head = html[: html.index("</head>")]
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Status changes" '
+        'href="/feeds/status-changes.atom">'
+    ) in head
+
+
+def test_home_page_lists_the_latest_status_changes(client, record):
+    prediction = PredictionFactory(
+        source=record.ai2027, claim="OSWorld reaches 65% by August 2025."
+    )
+    StatusChangeFactory(
+        prediction=prediction,
+        from_status=Status.ON_TRACK,
+        to_status=Status.RESOLVED_FALSE,
+        occurred_at=timezone.now() - datetime.timedelta(days=1),
+    )
+
+    html = client.get(URL).content.decode()
+
+    assert "OSWorld reaches 65% by August 2025." in html
+    assert f'href="/predictions/{prediction.slug}/"' in html
+    assert "Did not come true" in html
+
+
+def test_home_page_draws_a_calibration_chart_with_a_table_fallback(client, record):
+    resolve(record.ai2027, True, True, False, probability=0.8)
+
+    html = client.get(URL).content.decode()
+
+    assert 'data-chart="calibration-ai2027"' in html
+    assert '<script id="calibration-ai2027" type="application/json">' in html
+    assert "<summary>Data table</summary>" in html
+
+
+def test_home_page_works_before_anything_is_recorded(client, db):
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert b"nobody to compare yet" in response.content

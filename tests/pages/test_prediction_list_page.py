@@ -1,0 +1,87 @@
+"""The predictions list: filters, sorting and pages."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Category
+from predictions.models import Status
+from tests.factories import PredictionFactory
+from tests.pages.conftest import give_score
+
+pytestmark = pytest.mark.django_db
+URL = reverse("prediction-list")
+
+
+def listed(response) -> list[str]:
+    return [prediction.slug for prediction in response.context["predictions"]]
+
+
+def test_list_filters_by_source(client, record):
+    PredictionFactory(slug="ours", source=record.ai2027)
+    PredictionFactory(slug="theirs", source=record.lambert)
+
+    assert listed(client.get(URL, {"source": "lambert"})) == ["theirs"]
+
+
+def test_list_filters_by_status(client, record):
+    give_score(PredictionFactory(slug="ahead-one"), Status.AHEAD)
+    give_score(PredictionFactory(slug="behind-one"), Status.BEHIND)
+
+    assert listed(client.get(URL, {"status": "behind"})) == ["behind-one"]
+
+
+def test_list_filters_by_category(client, db):
+    PredictionFactory(slug="compute-one", category=Category.COMPUTE)
+    PredictionFactory(slug="bench-one", category=Category.BENCHMARKS)
+
+    assert listed(client.get(URL, {"category": "compute"})) == ["compute-one"]
+
+
+def test_list_filters_by_deadline_range(client, db):
+    for month in (1, 6, 12):
+        PredictionFactory(slug=f"due-{month}", deadline=datetime.date(2026, month, 1))
+
+    response = client.get(
+        URL, {"deadline_from": "2026-02-01", "deadline_to": "2026-11-30"}
+    )
+
+    assert listed(response) == ["due-6"]
+
+
+def test_a_reversed_deadline_range_is_an_error_naming_the_field(client, db):
+    PredictionFactory()
+
+    response = client.get(
+        URL, {"deadline_from": "2026-12-01", "deadline_to": "2026-01-01"}
+    )
+
+    assert listed(response) == []
+    assert "deadline_to" in response.context["form"].errors
+    assert b"The end of the range is before its start." in response.content
+
+
+def test_list_sorts_by_latest_deadline_first(client, db):
+    PredictionFactory(slug="early", deadline=datetime.date(2025, 6, 1))
+    PredictionFactory(slug="late", deadline=datetime.date(2027, 6, 1))
+
+    assert listed(client.get(URL, {"sort": "-deadline"})) == ["late", "early"]
+
+
+def test_list_sorts_by_pace_with_unpaced_predictions_last(client, db):
+    give_score(PredictionFactory(slug="slow"), Status.BEHIND, pace_ratio=0.5)
+    PredictionFactory(slug="unscored")
+    give_score(PredictionFactory(slug="fast"), Status.AHEAD, pace_ratio=1.5)
+
+    assert listed(client.get(URL, {"sort": "pace"})) == ["fast", "slow", "unscored"]
+
+
+def test_list_pages_keep_the_filters_in_their_links(client, record):
+    for _ in range(51):
+        PredictionFactory(source=record.ai2027)
+
+    response = client.get(URL, {"source": "ai2027"})
+
+    assert len(listed(response)) == 50
+    assert b'href="?source=ai2027&amp;page=2"' in response.content
