@@ -2,8 +2,11 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -11,10 +14,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from indicators import ingest
 from indicators.fetchers import FetchError
 from indicators.models import Feed, FetchRun, Indicator, Observation, Origin, Outcome
+from indicators.record import OBSERVATION_COLUMNS, import_observations_csv
+from indicators.record_format import RecordInvalid
 from indicators.services import ObservationData, find_existing, validate_observation
 from indicators.signals import notify_observations_changed
 
 RECENT_OBSERVATIONS = 20
+MAX_IMPORT_BYTES = 5_000_000
 
 
 @admin.register(Indicator)
@@ -108,6 +114,16 @@ class ObservationForm(forms.ModelForm):
         pass
 
 
+class ObservationImportForm(forms.Form):
+    file = forms.FileField(help_text="UTF-8 CSV with the columns of observations.csv.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(f"The file is over {MAX_IMPORT_BYTES:,} bytes.")
+        return upload
+
+
 @admin.register(Observation)
 class ObservationAdmin(SimpleHistoryAdmin):
     form = ObservationForm
@@ -150,6 +166,42 @@ class ObservationAdmin(SimpleHistoryAdmin):
         obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
         notify_observations_changed([obj.indicator_id])
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_csv)
+        name = "indicators_observation_import_csv"
+        return [path("import-csv/", view, name=name), *super().get_urls()]
+
+    def import_csv(self, request: HttpRequest) -> HttpResponse:
+        """Upload a CSV of observations: every row valid and written, or none."""
+        if not (
+            self.has_add_permission(request) and self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        form = ObservationImportForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                counts = import_observations_csv(
+                    upload.read(), file=upload.name, user=request.user
+                )
+            except RecordInvalid as invalid:
+                errors = invalid.errors
+            else:
+                message = f"Imported {upload.name}: {counts}."
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect("admin:indicators_observation_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import observations from CSV",
+            "form": form,
+            "errors": errors,
+            "columns": ",".join(OBSERVATION_COLUMNS),
+        }
+        template = "admin/indicators/observation/import_csv.html"
+        return TemplateResponse(request, template, context)
 
 
 class FetchRunInline(admin.TabularInline):
