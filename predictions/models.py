@@ -58,6 +58,48 @@ class PredictionQuerySet(models.QuerySet):
     def with_current_score(self) -> "PredictionQuerySet":
         return self.select_related("source", "indicator", "current_score")
 
+    def tally_by_source(self) -> "PredictionQuerySet":
+        """Per source: predictions by current status, mean Brier and log score."""
+        counts = {
+            status: models.Count("pk", filter=Q(current_score__status=status))
+            for status in Status.values
+        }
+        return (
+            self.order_by()
+            .values("source_id")
+            .annotate(
+                **counts,
+                total=models.Count("pk"),
+                mean_brier=models.Avg("current_score__brier"),
+                mean_log_score=models.Avg("current_score__log_score"),
+                probability_count=models.Count(
+                    "pk", filter=Q(current_score__brier__isnull=False)
+                ),
+            )
+        )
+
+    def standings(self) -> "PredictionQuerySet":
+        """One row per scored prediction: what pace, calibration and head to head
+        read (a few thousand rows at most, so they are reduced in Python)."""
+        return (
+            self.filter(current_score__isnull=False)
+            .order_by("indicator__slug", "source_id", "pk")
+            .values(
+                "source_id",
+                "source__slug",
+                "indicator__slug",
+                "indicator__name",
+                "indicator__unit",
+                "current_score__status",
+                "current_score__outcome",
+                "current_score__pace_ratio",
+                "current_score__probability",
+                "current_score__projection_probability",
+                "current_score__as_of",
+                "current_score__rules_version",
+            )
+        )
+
 
 class Prediction(models.Model):
     """One concrete, cited claim of a source about an indicator."""

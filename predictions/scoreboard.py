@@ -1,0 +1,207 @@
+"""The scoreboard: both sources' records side by side, as one cached dict.
+
+Built from four queries whatever the size of the record (sources, counts by
+status per source, one row per scored prediction, recent status changes), then
+reduced in Python; every rescore rebuilds it after its commit, so readers only
+ever hit the cache.
+"""
+
+import statistics
+from collections import defaultdict
+from datetime import date
+
+from django.core.cache import cache
+
+from predictions import scoring
+from predictions.models import Prediction, Source, Status, StatusChange
+
+CACHE_KEY = "scoreboard:v1"
+CACHE_SECONDS = 24 * 60 * 60  # a rescore refreshes it long before this
+RECENT_CHANGES = 20
+CALIBRATION_BINS = 5
+# The pair the tracker is about: differences read "first minus second".
+HEAD_TO_HEAD = ("ai2027", "lambert")
+COUNT_KEYS = [status.value for status in Status]
+RESOLVED = (Status.RESOLVED_TRUE, Status.RESOLVED_FALSE)
+MEASURE = (
+    "Mean standing of {first} minus that of {second}: a resolved prediction "
+    "counts 1 if it came true and 0 if not, an open one its projected "
+    "probability of coming true; the interval is a 90% bootstrap interval."
+)
+
+
+def get_scoreboard() -> dict:
+    """The cached scoreboard, rebuilt on a miss."""
+    board = cache.get(CACHE_KEY)
+    if board is None:
+        board = refresh_scoreboard()
+    return board
+
+
+def refresh_scoreboard() -> dict:
+    """Rebuild the scoreboard from the database and cache it."""
+    board = build_scoreboard()
+    cache.set(CACHE_KEY, board, CACHE_SECONDS)
+    return board
+
+
+def build_scoreboard() -> dict:
+    sources = list(
+        Source.objects.values("id", "slug", "name", "url", "authors", "published")
+    )
+    tallies = {row["source_id"]: row for row in Prediction.objects.tally_by_source()}
+    rows = list(Prediction.objects.standings())
+    as_of = max((row["current_score__as_of"] for row in rows), default=None)
+    versions = {row["current_score__rules_version"] for row in rows}
+    return {
+        "as_of": as_of.isoformat() if isinstance(as_of, date) else None,
+        "rules_version": ", ".join(sorted(versions)) or scoring.RULES_VERSION,
+        "sources": [
+            _source_entry(source, tallies.get(source["id"]), rows) for source in sources
+        ],
+        "head_to_head": _head_to_head(rows, [s["slug"] for s in sources]),
+        "recent_changes": _recent_changes(),
+    }
+
+
+def _source_entry(source: dict, tally: dict | None, rows: list[dict]) -> dict:
+    tally = tally or {}
+    counts = {key: tally.get(key, 0) for key in COUNT_KEYS}
+    counts["total"] = tally.get("total", 0)
+    resolved = counts[Status.RESOLVED_TRUE] + counts[Status.RESOLVED_FALSE]
+    own = [row for row in rows if row["source_id"] == source["id"]]
+    paces = [
+        row["current_score__pace_ratio"]
+        for row in own
+        if row["current_score__pace_ratio"] is not None
+        and row["current_score__status"] not in RESOLVED
+    ]
+    median_pace = statistics.median(paces) if paces else None
+    return {
+        "slug": source["slug"],
+        "name": source["name"],
+        "url": source["url"],
+        "authors": source["authors"],
+        "published": source["published"].isoformat(),
+        "counts": counts,
+        "hit_rate": counts[Status.RESOLVED_TRUE] / resolved if resolved else None,
+        "mean_brier": tally.get("mean_brier"),
+        "mean_log_score": tally.get("mean_log_score"),
+        "probability_count": tally.get("probability_count", 0),
+        "median_pace": median_pace,
+        "pace_count": len(paces),
+        "pace_reading": _pace_reading(source["name"], median_pace, len(paces)),
+        "calibration": _calibration(own),
+    }
+
+
+def _pace_reading(name: str, median_pace: float | None, count: int) -> str:
+    if median_pace is None:
+        return f"No open prediction of {name} has a pace yet."
+    return (
+        f"The world is moving at about {median_pace:.0%} of {name}'s pace "
+        f"(median over {count} open prediction{'s' if count != 1 else ''})."
+    )
+
+
+def _calibration(rows: list[dict]) -> list[dict]:
+    """Stated probability against outcome, over resolved predictions with one."""
+    scored = [
+        (row["current_score__probability"], row["current_score__outcome"])
+        for row in rows
+        if row["current_score__status"] in RESOLVED
+        and row["current_score__probability"] is not None
+    ]
+    bins = scoring.calibration_bins(
+        [p for p, _ in scored], [bool(o) for _, o in scored], bins=CALIBRATION_BINS
+    )
+    return [
+        {
+            "bin_low": b.low,
+            "bin_high": b.high,
+            "mean_forecast": b.mean_forecast,
+            "observed_rate": b.observed_frequency,
+            "count": b.count,
+        }
+        for b in bins
+    ]
+
+
+def _standing(row: dict) -> float | None:
+    """1 or 0 once resolved; while open, the projected chance of coming true."""
+    if row["current_score__status"] in RESOLVED:
+        return 1.0 if row["current_score__outcome"] else 0.0
+    return row["current_score__projection_probability"]
+
+
+def _head_to_head(rows: list[dict], slugs: list[str]) -> list[dict]:
+    first, second = HEAD_TO_HEAD if set(HEAD_TO_HEAD) <= set(slugs) else slugs[:2]
+    by_indicator: dict[str, dict] = {}
+    standings: dict[tuple[str, str], list[float]] = defaultdict(list)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows:
+        key = (row["indicator__slug"], row["source__slug"])
+        by_indicator.setdefault(row["indicator__slug"], row)
+        counts[key] += 1
+        standing = _standing(row)
+        if standing is not None:
+            standings[key].append(standing)
+    entries = []
+    for slug, row in by_indicator.items():
+        if not (counts[(slug, first)] and counts[(slug, second)]):
+            continue
+        entries.append(
+            _head_to_head_entry(
+                row, first, second, standings[(slug, first)], standings[(slug, second)]
+            )
+        )
+        entries[-1]["sides"] = {
+            side: {
+                "predictions": counts[(slug, side)],
+                "mean_standing": _mean(standings[(slug, side)]),
+            }
+            for side in (first, second)
+        }
+    return entries
+
+
+def _head_to_head_entry(row, first, second, a: list[float], b: list[float]) -> dict:
+    difference, interval = None, None
+    if a and b:
+        difference, low, high = scoring.bootstrap_mean_difference(a, b)
+        interval = [low, high]
+    return {
+        "indicator": row["indicator__slug"],
+        "indicator_name": row["indicator__name"],
+        "unit": row["indicator__unit"],
+        "sides": {},
+        "difference": difference,
+        "interval": interval,
+        "measure": MEASURE.format(first=first, second=second),
+    }
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _recent_changes() -> list[dict]:
+    changes = StatusChange.objects.order_by("-occurred_at", "-id").values(
+        "prediction__slug",
+        "prediction__source__slug",
+        "prediction__claim",
+        "from_status",
+        "to_status",
+        "occurred_at",
+    )[:RECENT_CHANGES]
+    return [
+        {
+            "prediction": change["prediction__slug"],
+            "source": change["prediction__source__slug"],
+            "claim": change["prediction__claim"],
+            "from_status": change["from_status"],
+            "to_status": change["to_status"],
+            "occurred_at": change["occurred_at"].isoformat(),
+        }
+        for change in changes
+    ]

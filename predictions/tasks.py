@@ -1,0 +1,52 @@
+"""Celery adapters for scoring and webhooks: ids in, a small summary out."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from predictions import receivers, services, webhooks
+
+RETRY_OPTIONS = {
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def _summary(result: services.RescoreSummary) -> dict:
+    return {
+        "as_of": result.as_of.isoformat(),
+        "predictions": result.predictions,
+        "status_changes": result.status_changes,
+        "seconds": round(result.seconds, 3),
+    }
+
+
+@shared_task(autoretry_for=(OperationalError,), **RETRY_OPTIONS)
+def rescore_indicators_task(indicator_ids: list[int]) -> dict:
+    # Cleared first: a value arriving while this runs schedules a new rescore.
+    receivers.clear_pending(indicator_ids)
+    result = services.rescore_indicators(indicator_ids=indicator_ids)
+    return {"indicators": sorted(indicator_ids), **_summary(result)}
+
+
+@shared_task(autoretry_for=(OperationalError,), **RETRY_OPTIONS)
+def rescore_all_task() -> dict:
+    """The nightly job: today's Score row of every prediction is its snapshot."""
+    return _summary(services.rescore_predictions())
+
+
+@shared_task(
+    autoretry_for=(webhooks.TransientDeliveryError, OperationalError),
+    **{**RETRY_OPTIONS, "retry_backoff_max": 3600, "max_retries": 8},
+)
+def deliver_webhook_task(delivery_id: int) -> dict:
+    try:
+        delivery = webhooks.deliver(delivery_id)
+    except webhooks.DeliveryRejected as error:
+        return {"delivery": delivery_id, "delivered": False, "error": str(error)}
+    return {
+        "delivery": delivery_id,
+        "delivered": delivery.delivered_at is not None,
+        "attempts": delivery.attempts,
+    }

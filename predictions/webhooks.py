@@ -1,0 +1,142 @@
+"""Status changes, delivered to subscribers as signed JSON.
+
+Each (webhook, status change) pair gets one ``WebhookDelivery`` row, whatever
+the number of attempts or of times the change is announced; the row records
+every attempt. The body is signed with the webhook's secret:
+``X-Tracker-Signature: sha256=<hex HMAC-SHA256 of the raw body>``.
+"""
+
+import hashlib
+import hmac
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils import timezone
+
+from predictions.models import StatusChange, Webhook, WebhookDelivery
+
+TIMEOUT_SECONDS = 10
+EVENT = "status_change"
+ERROR_LIMIT = 2000  # characters of an error kept on the delivery row
+
+
+class TransientDeliveryError(Exception):
+    """The receiver may take it later: a 5xx answer or no connection."""
+
+
+class DeliveryRejected(Exception):
+    """The receiver refused the event (a 4xx answer): trying again won't help."""
+
+
+def schedule_deliveries(status_change_ids: Iterable[int]) -> int:
+    """One delivery per active webhook and change, each sent by its own task.
+
+    Safe to call twice for the same changes: existing deliveries are kept.
+    Returns how many deliveries were enqueued.
+    """
+    from predictions import tasks
+
+    ids = list(status_change_ids)
+    webhook_ids = list(
+        Webhook.objects.filter(is_active=True).values_list("pk", flat=True)
+    )
+    if not ids or not webhook_ids:
+        return 0
+    WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(webhook_id=webhook_id, status_change_id=change_id)
+            for change_id in ids
+            for webhook_id in webhook_ids
+        ],
+        ignore_conflicts=True,
+    )
+    pending = list(
+        WebhookDelivery.objects.filter(
+            status_change_id__in=ids,
+            webhook_id__in=webhook_ids,
+            delivered_at__isnull=True,
+            attempts=0,
+        ).values_list("pk", flat=True)
+    )
+    for delivery_id in pending:
+        tasks.deliver_webhook_task.delay(delivery_id)
+    return len(pending)
+
+
+def build_payload(change: StatusChange) -> dict:
+    slug = change.prediction.slug
+    return {
+        "event": EVENT,
+        "prediction": slug,
+        "source": change.prediction.source.slug,
+        "from_status": change.from_status,
+        "to_status": change.to_status,
+        "occurred_at": change.occurred_at.isoformat(),
+        "url": f"{settings.SITE_URL.rstrip('/')}/predictions/{slug}/",
+    }
+
+
+def sign(body: bytes, secret: str) -> str:
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def deliver(delivery_id: int) -> WebhookDelivery:
+    """POST the event once and record the attempt.
+
+    Raises TransientDeliveryError (retry later) or DeliveryRejected (give up);
+    a delivery already made is not sent again.
+    """
+    delivery = WebhookDelivery.objects.select_related(
+        "webhook", "status_change__prediction__source"
+    ).get(pk=delivery_id)
+    if delivery.delivered_at is not None:
+        return delivery
+    body = json.dumps(build_payload(delivery.status_change)).encode()
+    status, error = _post(delivery.webhook, body)
+    _record_attempt(delivery, status=status, error=error)
+    if delivery.delivered_at is None:
+        is_rejected = status is not None and 400 <= status < 500
+        failure = DeliveryRejected if is_rejected else TransientDeliveryError
+        raise failure(f"delivery {delivery.pk} to {delivery.webhook.url}: {error}")
+    return delivery
+
+
+def _post(webhook: Webhook, body: bytes) -> tuple[int | None, str]:
+    """(HTTP status or None, error text or "")."""
+    if not webhook.url.startswith(("http://", "https://")):
+        return None, f"refusing a non-HTTP URL: {webhook.url}"
+    request = urllib.request.Request(
+        webhook.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "forecast-tracker-webhooks",
+            "X-Tracker-Event": EVENT,
+            "X-Tracker-Signature": sign(body, webhook.secret),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, f"HTTP {error.code} {error.reason}"
+    except (urllib.error.URLError, OSError) as error:
+        return None, f"no answer: {getattr(error, 'reason', error)}"
+
+
+def _record_attempt(
+    delivery: WebhookDelivery, *, status: int | None, error: str
+) -> None:
+    delivery.attempts += 1
+    delivery.response_status = status
+    delivery.error = error[:ERROR_LIMIT]
+    if status is not None and 200 <= status < 300:
+        delivery.delivered_at = timezone.now()
+    delivery.save(
+        update_fields=["attempts", "response_status", "error", "delivered_at"]
+    )

@@ -1,0 +1,48 @@
+"""Observations read as arrays: the COPY path agrees with the plain query."""
+
+import datetime
+
+import numpy as np
+import pytest
+
+from predictions import series
+from tests.factories import IndicatorFactory, ObservationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def observations():
+    first, second = IndicatorFactory(), IndicatorFactory()
+    day = datetime.date(2025, 1, 1)
+    for date, value, url in [
+        (day, 2.5, "b"),
+        (day, 1.5, "a"),
+        (day.replace(day=2), 3.0, "a"),
+    ]:
+        ObservationFactory(
+            indicator=second, date=date, value=value, source_url=f"https://x.org/{url}"
+        )
+    ObservationFactory(indicator=first, date=day, value=-1.25)
+    return first, second
+
+
+def test_each_indicator_gets_its_observations_by_date_then_id(observations):
+    first, second = observations
+    loaded = series.load_series([first.pk, second.pk])
+    assert loaded[second.pk].values.tolist() == [2.5, 1.5, 3.0]
+    assert loaded[first.pk].days.tolist() == [datetime.date(2025, 1, 1).toordinal()]
+
+
+def test_the_copy_path_reads_what_the_plain_query_reads(observations):
+    ids = [indicator.pk for indicator in observations]
+    copied = series._copy_columns(ids)
+    selected = series._select_columns(ids)
+    order_a, order_b = np.argsort(copied[1]), np.argsort(selected[1])
+    for a, b in zip(copied, selected, strict=True):
+        assert a[order_a].tolist() == b[order_b].tolist()
+
+
+def test_an_indicator_without_observations_gets_an_empty_series():
+    indicator = IndicatorFactory()
+    assert len(series.load_series([indicator.pk])[indicator.pk]) == 0
