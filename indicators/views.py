@@ -104,6 +104,7 @@ class IndicatorObservationList(CSVExportMixin, generics.ListAPIView):
                 ObservationInputSerializer(many=True),
             ],
             resource_type_field_name=None,
+            many=False,
         ),
         responses={
             201: OpenApiResponse(

@@ -181,14 +181,16 @@ class ScoreboardSourceSerializer(serializers.Serializer):
     url = serializers.URLField()
     authors = serializers.CharField()
     published = serializers.DateField()
-    counts = serializers.DictField(child=serializers.IntegerField())
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Predictions by status, and total."
+    )
     hit_rate = serializers.FloatField(allow_null=True)
     mean_brier = serializers.FloatField(allow_null=True)
     mean_log_score = serializers.FloatField(allow_null=True)
     probability_count = serializers.IntegerField()
     median_pace = serializers.FloatField(allow_null=True)
     pace_count = serializers.IntegerField()
-    pace_reading = serializers.CharField(allow_null=True)
+    pace_reading = serializers.CharField()
     calibration = CalibrationBinSerializer(many=True)
 
 
@@ -206,12 +208,23 @@ class HeadToHeadSerializer(serializers.Serializer):
     interval = serializers.ListField(
         child=serializers.FloatField(), allow_null=True, min_length=2, max_length=2
     )
-    measure = serializers.CharField(allow_null=True)
+    measure = serializers.CharField()
+
+
+class RecentChangeSerializer(serializers.Serializer):
+    prediction = serializers.SlugField()
+    source = serializers.SlugField()
+    claim = serializers.CharField()
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    occurred_at = serializers.DateTimeField()
 
 
 class ScoreboardSerializer(serializers.Serializer):
-    as_of = serializers.DateTimeField()
+    as_of = serializers.DateField(
+        allow_null=True, help_text="The newest score's date; null before scoring."
+    )
     rules_version = serializers.CharField()
     sources = ScoreboardSourceSerializer(many=True)
     head_to_head = HeadToHeadSerializer(many=True)
-    recent_changes = serializers.ListField(child=serializers.DictField())
+    recent_changes = RecentChangeSerializer(many=True)

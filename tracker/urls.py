@@ -31,6 +31,12 @@ api_v1 = [
     path("", include("indicators.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(
+            url_name="api:schema", template_name="api/redoc.html"
+        ),
+        name="redoc",
+    ),
 ]
 urlpatterns += [path("api/v1/", include((api_v1, "api")))]
