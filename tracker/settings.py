@@ -131,6 +131,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     BROKER_DIR = DATA_DIR / "broker"
+    # Kombu's filesystem transport lists the folder on the first publish and
+    # fails if it is missing (manage.py load_seed publishes before any worker).
+    (BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
