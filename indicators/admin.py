@@ -3,10 +3,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -117,7 +118,7 @@ class ObservationForm(forms.ModelForm):
 class ObservationImportForm(forms.Form):
     file = forms.FileField(help_text="UTF-8 CSV with the columns of observations.csv.")
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError(f"The file is over {MAX_IMPORT_BYTES:,} bytes.")
@@ -167,7 +168,7 @@ class ObservationAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         notify_observations_changed([obj.indicator_id])
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.import_csv)
         name = "indicators_observation_import_csv"
         return [path("import-csv/", view, name=name), *super().get_urls()]

@@ -11,6 +11,7 @@ import datetime
 import io
 from collections.abc import Iterable, Mapping
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -271,7 +272,9 @@ CELL_PARSERS = {
 }
 
 
-def save_observations(rows: list[ObservationData], *, origin: str, user=None) -> Counts:
+def save_observations(
+    rows: list[ObservationData], *, origin: str, user: AbstractBaseUser | None = None
+) -> Counts:
     """Upsert on the natural key through the bulk path that feeds use.
 
     Rows not in ``rows`` are left alone: a load never deletes.
@@ -290,7 +293,9 @@ def save_observations(rows: list[ObservationData], *, origin: str, user=None) ->
     return Counts(counts.new, counts.changed, counts.unchanged)
 
 
-def import_observations_csv(raw: bytes, *, file: str, user) -> Counts:
+def import_observations_csv(
+    raw: bytes, *, file: str, user: AbstractBaseUser | None
+) -> Counts:
     """The admin's CSV import: every row valid, or nothing written."""
     indicators = Indicator.objects.in_bulk(field_name="slug")
     rows, errors = read_observations(raw, indicators=indicators, file=file)

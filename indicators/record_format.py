@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -142,7 +143,7 @@ def convert(raw: object, kind: str) -> object:
     return raw if isinstance(raw, str) else _bad(raw, "text")
 
 
-def _bad(raw: object, expected: str) -> object:
+def _bad(raw: object, expected: str) -> NoReturn:
     raise ValueError(f"{raw!r} is not {expected}.")
 
 
