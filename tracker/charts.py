@@ -54,6 +54,32 @@ def layout(*, y_title: str, y_log: bool = False, x_title: str = "") -> dict:
     }
 
 
+def log_ticks(values: list[float]) -> list[float]:
+    """Ticks at 1, 2 and 5 of each decade the values span (only 1 over a wide
+    span): plotly's own log ticks label bare digits that read ambiguously."""
+    positive = [v for v in values if v is not None and v > 0]
+    if not positive:
+        return []
+    low, high = min(positive), max(positive)
+    decades = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+    steps = (1,) if len(decades) > 4 else (1, 2, 5)
+    return [
+        step * 10.0**decade
+        for decade in decades
+        for step in steps
+        if low / 2 <= step * 10.0**decade <= high * 2
+    ]
+
+
+def set_log_ticks(figure: dict) -> dict:
+    """Explicit ticks on a log y axis, from every value the figure draws."""
+    axis = figure["layout"]["yaxis"]
+    if axis["type"] == "log":
+        values = [y for trace in figure["data"] for y in trace.get("y", [])]
+        axis.update(tickmode="array", tickvals=log_ticks(values), tickformat="~g")
+    return figure
+
+
 def path_target(prediction: Prediction, scale: str) -> float | None:
     """The value the path aims at: the target, or the interval's midpoint on the
     indicator's scale (geometric on a log scale), as ``predictions.scoring``."""
@@ -231,7 +257,7 @@ def prediction_figure(prediction: Prediction, observations: list[dict]) -> dict:
         observation_trace(observations),
         *path_traces(prediction, indicator.scale),
     ]
-    return {"data": data, "layout": figure_layout}
+    return set_log_ticks({"data": data, "layout": figure_layout})
 
 
 def indicator_figure(
@@ -243,10 +269,8 @@ def indicator_figure(
     for prediction in predictions:
         label = f"{prediction.source.name}: {prediction.slug}"
         data.extend(path_traces(prediction, indicator.scale, label=label))
-    return {
-        "data": data,
-        "layout": layout(y_title=indicator.unit, y_log=indicator.scale == Scale.LOG),
-    }
+    figure_layout = layout(y_title=indicator.unit, y_log=indicator.scale == Scale.LOG)
+    return set_log_ticks({"data": data, "layout": figure_layout})
 
 
 def calibration_figure(source: dict) -> dict:
@@ -254,8 +278,9 @@ def calibration_figure(source: dict) -> dict:
     bins = source.get("calibration") or []
     figure_layout = layout(y_title="Share that came true", x_title="Stated probability")
     figure_layout.update(height=300, showlegend=False)
-    figure_layout["xaxis"].update(range=[0, 1], tickformat=".0%")
-    figure_layout["yaxis"].update(range=[0, 1], tickformat=".0%")
+    # A little beyond 0 and 1, so that points at 0% and 100% show whole.
+    figure_layout["xaxis"].update(range=[-0.04, 1.04], tickformat=".0%")
+    figure_layout["yaxis"].update(range=[-0.06, 1.06], tickformat=".0%")
     diagonal = {
         "type": "scatter",
         "mode": "lines",
