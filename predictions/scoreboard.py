@@ -135,6 +135,8 @@ def _standing(row: dict) -> float | None:
 
 
 def _head_to_head(rows: list[dict], slugs: list[str]) -> list[dict]:
+    if len(slugs) < 2:
+        return []
     first, second = HEAD_TO_HEAD if set(HEAD_TO_HEAD) <= set(slugs) else slugs[:2]
     by_indicator: dict[str, dict] = {}
     standings: dict[tuple[str, str], list[float]] = defaultdict(list)
