@@ -1,10 +1,15 @@
 """Admin for sources, predictions, scores, status changes and webhooks."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from predictions import services
 from predictions.models import (
     Prediction,
     Score,
@@ -19,6 +24,17 @@ from predictions.models import (
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "authors", "published"]
     search_fields = ["name", "slug", "authors"]
+
+
+class OverrideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("true", "Came true"), ("false", "Did not come true")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="Why the data does not decide it: shown in the history.",
+    )
 
 
 @admin.register(Prediction)
@@ -76,6 +92,62 @@ class PredictionAdmin(SimpleHistoryAdmin):
         ("Override", {"fields": ["override_outcome", "override_reason"]}),
         ("Standing", {"fields": ["latest_score", "created_at", "updated_at"]}),
     ]
+
+    actions = ["rescore_selected", "override_selected"]
+
+    def save_model(self, request, obj: Prediction, form, change: bool) -> None:
+        if {"override_outcome", "override_reason"} & set(form.changed_data):
+            is_cleared = obj.override_outcome is None
+            obj._change_reason = (
+                "Override cleared" if is_cleared else f"Override: {obj.override_reason}"
+            )
+        super().save_model(request, obj, form, change)
+        # A changed claim or verdict shows at once, not at the nightly rescore.
+        transaction.on_commit(
+            lambda: services.rescore_predictions(prediction_ids=[obj.pk])
+        )
+
+    @admin.action(description="Rescore the selected predictions now")
+    def rescore_selected(self, request, queryset) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        summary = services.rescore_predictions(prediction_ids=ids)
+        self.message_user(
+            request,
+            f"Scored {summary.predictions} predictions as of {summary.as_of}: "
+            f"{summary.status_changes} status changes.",
+        )
+
+    @admin.action(description="Override the resolution of the selected predictions")
+    def override_selected(self, request, queryset):
+        form = OverrideForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/predictions/prediction/override.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Override the resolution",
+                    "form": form,
+                    "predictions": queryset,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        outcome = form.cleaned_data["outcome"] == "true"
+        try:
+            with transaction.atomic():
+                for prediction in queryset:
+                    services.override_resolution(
+                        prediction=prediction,
+                        outcome=outcome,
+                        reason=form.cleaned_data["reason"],
+                        user=request.user,
+                    )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        self.message_user(request, f"Overrode {queryset.count()} predictions.")
+        return None
 
     @admin.display(description="status", ordering="current_score__status")
     def current_status(self, prediction: Prediction) -> str:
