@@ -6,6 +6,7 @@ keeping django-simple-history's history for every new or changed row.
 `run_feed` is one attempt of a feed, recorded as a `FetchRun` either way.
 """
 
+import dataclasses
 import datetime
 import math
 from collections.abc import Iterable, Sequence
@@ -161,7 +162,7 @@ def bulk_upsert_observations(
             rows,
             origin=origin,
             fetch_run_id=fetch_run.pk if fetch_run else None,
-            user_id=user.pk if user else None,
+            user=user,
             now=timezone.now(),
         )
         notify_observations_changed(touched)
@@ -169,22 +170,19 @@ def bulk_upsert_observations(
 
 
 def _upsert_postgresql(
-    rows: list[ObservationRow], **values
+    rows: list[ObservationRow], *, user, **values
 ) -> tuple[int, int, list[int]]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE {STAGING_TABLE} (indicator_id bigint, date date, "
-            "value float8, low float8, high float8, is_estimate bool, "
-            "is_secondary bool, source_url text, source_title text, note text) "
-            "ON COMMIT DROP"
-        )
+        typed = zip(ObservationRow._fields, STAGING_TYPES, strict=True)
+        columns = ", ".join(f"{name} {type_}" for name, type_ in typed)
+        cursor.execute(f"CREATE TEMP TABLE {STAGING_TABLE} ({columns}) ON COMMIT DROP")
         columns = ", ".join(ObservationRow._fields)
         sql = f"COPY {STAGING_TABLE} ({columns}) FROM STDIN (FORMAT BINARY)"
         with cursor.copy(sql) as copy:
             copy.set_types(STAGING_TYPES)
             for row in rows:
                 copy.write_row(row)
-        cursor.execute(_upsert_sql(), values)
+        cursor.execute(_upsert_sql(), {**values, "user_id": user and user.pk})
         new, changed, touched = cursor.fetchone()
         # Dropped now, not at commit, so a caller may upsert twice in one transaction.
         cursor.execute(f"DROP TABLE {STAGING_TABLE}")
@@ -235,13 +233,13 @@ def _upsert_batches(
     *,
     origin: str,
     fetch_run_id: int | None,
-    user_id: int | None,
+    user,
     now: datetime.datetime,
 ) -> tuple[int, int, list[int]]:
     """The portable path (SQLite): read what exists, then write the difference."""
     new_count = changed_count = 0
     touched: set[int] = set()
-    provenance = {"origin": origin, "fetch_run_id": fetch_run_id}
+    provenance = {"origin": origin, "fetch_run_id": fetch_run_id, "recorded_by": user}
     for start in range(0, len(rows), SQLITE_BATCH_SIZE):
         batch = rows[start : start + SQLITE_BATCH_SIZE]
         existing = _existing_by_key(batch)
@@ -249,16 +247,14 @@ def _upsert_batches(
         for row in batch:
             current = existing.get((row.indicator_id, row.date, row.source_url))
             if current is None:
-                fresh.append(
-                    Observation(**row._asdict(), **provenance, recorded_by_id=user_id)
-                )
+                fresh.append(Observation(**row._asdict(), **provenance))
             elif any(getattr(current, c) != getattr(row, c) for c in VALUE_COLUMNS):
                 for column in VALUE_COLUMNS:
                     setattr(current, column, getattr(row, column))
-                current.origin, current.fetch_run_id = origin, fetch_run_id
-                current.recorded_by_id, current.updated_at = user_id, now
+                for name, value in {**provenance, "updated_at": now}.items():
+                    setattr(current, name, value)
                 changed.append(current)
-        _write_batch(fresh, changed, user_id=user_id, now=now)
+        _write_batch(fresh, changed, user=user, now=now)
         new_count += len(fresh)
         changed_count += len(changed)
         touched.update(obs.indicator_id for obs in (*fresh, *changed))
@@ -278,7 +274,7 @@ def _write_batch(
     fresh: list[Observation],
     changed: list[Observation],
     *,
-    user_id: int | None,
+    user,
     now: datetime.datetime,
 ) -> None:
     # update_conflicts covers a row another writer inserted since the read.
@@ -294,16 +290,10 @@ def _write_batch(
         Observation.history.bulk_history_create(
             objects,
             update=is_update,
-            default_user=_user(user_id),
+            default_user=user,
             default_change_reason=None,
             default_date=now,
         )
-
-
-def _user(user_id: int | None):
-    if user_id is None:
-        return None
-    return Observation._meta.get_field("recorded_by").related_model(pk=user_id)
 
 
 # --- feeds ------------------------------------------------------------------------
@@ -373,18 +363,9 @@ def _close_interrupted_runs(feed: Feed) -> None:
 
 
 def feed_spec(feed: Feed) -> fetchers.FeedSpec:
-    return fetchers.FeedSpec(
-        url=feed.url,
-        format=feed.format,
-        date_field=feed.date_field,
-        value_field=feed.value_field,
-        records_path=feed.records_path,
-        filter_field=feed.filter_field,
-        filter_value=feed.filter_value,
-        aggregation=feed.aggregation,
-        unit_factor=feed.unit_factor,
-        label_field=feed.label_field,
-    )
+    """The fetcher's view of a feed: its fields of the same names."""
+    names = [field.name for field in dataclasses.fields(fetchers.FeedSpec)]
+    return fetchers.FeedSpec(**{name: getattr(feed, name) for name in names})
 
 
 def _fetch_and_store(feed: Feed, run: FetchRun) -> None:
