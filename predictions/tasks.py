@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from predictions import receivers, services, webhooks
+from predictions import receivers, scoreboard, services, webhooks
 
 RETRY_OPTIONS = {
     "retry_backoff": True,
@@ -34,6 +34,12 @@ def rescore_indicators_task(indicator_ids: list[int]) -> dict:
 def rescore_all_task() -> dict:
     """The nightly job: today's Score row of every prediction is its snapshot."""
     return _summary(services.rescore_predictions())
+
+
+@shared_task(autoretry_for=(OperationalError,), **RETRY_OPTIONS)
+def refresh_scoreboard_task() -> dict:
+    board = scoreboard.refresh_scoreboard()
+    return {"as_of": board["as_of"], "sources": len(board["sources"])}
 
 
 @shared_task(

@@ -148,9 +148,9 @@ def _create_predictions(created, trends, sources, count: int, rng, seed: int):
     rows = []
     for i in range(count):
         indicator = created[i % len(created)]
-        rows.append(
-            _prediction(i, indicator, trends[indicator.pk], sources[i % 2], rng, seed)
-        )
+        # Both sources on every indicator, so that head to head has work to do.
+        source = sources[(i // len(created)) % 2]
+        rows.append(_prediction(i, indicator, trends[indicator.pk], source, rng, seed))
     Prediction.objects.bulk_create(rows, batch_size=1000)
 
 
