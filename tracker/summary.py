@@ -113,3 +113,46 @@ def head_to_head_rows(board: dict) -> list[dict]:
             }
         )
     return rows
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def metric_rows(sources: list[dict]) -> list[dict]:
+    """The record's numbers, formatted here once: cheaper than template filters
+    on the page every reader opens first."""
+    return [
+        {
+            "label": "Hit rate (resolved)",
+            "cells": [_percent(s["hit_rate"]) for s in sources],
+        },
+        {
+            "label": "Mean Brier score",
+            "note": "lower is better",
+            "cells": [
+                f"{_number(s['mean_brier'])} (n={s['probability_count']})"
+                if s["mean_brier"] is not None
+                else "–"
+                for s in sources
+            ],
+        },
+        {
+            "label": "Mean log score",
+            "note": "higher is better",
+            "cells": [_number(s["mean_log_score"]) for s in sources],
+        },
+        {
+            "label": "Median pace",
+            "cells": [
+                f"{_percent(s['median_pace'])} (n={s['pace_count']})"
+                if s["median_pace"] is not None
+                else "–"
+                for s in sources
+            ],
+        },
+    ]

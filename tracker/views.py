@@ -4,11 +4,16 @@ Every page costs a fixed number of queries whatever the size of the record:
 lists are paginated, and related rows come with ``with_current_score()``.
 """
 
+import hashlib
+import pickle
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.generic import ListView
 
 from indicators.models import Category, Indicator, Observation
@@ -23,6 +28,11 @@ OBSERVATIONS_PER_PAGE = 50
 # page and the API hold the rest.
 SCORE_HISTORY_LIMIT = 60
 RECENT_OBSERVATIONS = 50
+
+# Rendered home pages by scoreboard fingerprint; a few, as a rescore replaces
+# the scoreboard and old versions are never asked for again.
+RENDERED_HOMES: dict[bytes, str] = {}
+RENDERED_HOMES_KEPT = 4
 
 SORTS = {
     "deadline": ("Deadline, soonest first", ["deadline", "slug"]),
@@ -90,21 +100,42 @@ def read_observations(indicator_id: int) -> list[dict]:
     )
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    board = scoreboard.get_scoreboard()
+def home_context(board: dict) -> dict:
     sources = board["sources"]
-    context = {
+    return {
         "board": board,
         "verdict": summary.write_verdict(sources),
         "status_rows": summary.status_rows(sources),
+        "metric_rows": summary.metric_rows(sources),
         "head_to_head": summary.head_to_head_rows(board),
         "changes": summary.label_changes(board["recent_changes"]),
         "calibrations": [
             {"source": source, "figure": charts.calibration_figure(source)}
             for source in sources
         ],
+        # Detail URLs are these prefixes plus a slug: one reverse() per page.
+        "predictions_url": reverse("prediction-list"),
+        "indicators_url": reverse("indicator-detail", args=["x"])[:-2],
     }
-    return render(request, "tracker/home.html", context)
+
+
+def render_home(board: dict) -> str:
+    """The home page's HTML, a function of the scoreboard alone (no user, no
+    form), so it is rendered once per scoreboard and kept in this process:
+    the page every reader opens first then costs a cache read and a hash,
+    not several hundred template nodes."""
+    key = hashlib.blake2b(pickle.dumps(board, protocol=5), digest_size=16).digest()
+    html = RENDERED_HOMES.get(key)
+    if html is None:
+        html = render_to_string("tracker/home.html", home_context(board))
+        if len(RENDERED_HOMES) >= RENDERED_HOMES_KEPT:
+            RENDERED_HOMES.clear()
+        RENDERED_HOMES[key] = html
+    return html
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(render_home(scoreboard.get_scoreboard()))
 
 
 class PredictionListView(ListView):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from predictions import scoreboard
 from predictions.models import Status
 from tests.factories import PredictionFactory, StatusChangeFactory
 from tests.pages.conftest import give_score
@@ -87,3 +88,23 @@ def test_home_page_works_before_anything_is_recorded(client, db):
 
     assert response.status_code == 200
     assert b"nobody to compare yet" in response.content
+
+
+def test_home_page_is_rendered_once_per_scoreboard(client, record):
+    client.get(URL)
+
+    again = client.get(URL)
+
+    assert again.status_code == 200
+    assert again.templates == []
+
+
+def test_home_page_changes_when_the_scoreboard_does(client, record):
+    client.get(URL)
+    give_score(PredictionFactory(source=record.lambert), Status.RESOLVED_TRUE)
+    scoreboard.refresh_scoreboard()
+
+    rows = client.get(URL).context["status_rows"]
+
+    resolved_true = next(row for row in rows if row["status"] == "resolved_true")
+    assert [cell["count"] for cell in resolved_true["cells"]] == [0, 1]
