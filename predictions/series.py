@@ -5,8 +5,8 @@ instances. On PostgreSQL one binary ``COPY`` returns, per indicator, three
 arrays (ids, dates, values) that numpy reads in place; elsewhere a plain
 values_list. Aggregating on the server matters: psycopg hands over a binary
 COPY one message per row, and a million Python iterations cost more than the
-whole scoring; 100 array rows cost nothing (measured: about half the time of a
-row-per-observation COPY, see README "Scoring").
+whole scoring, while 100 array rows cost nothing (measured on 1,000,000
+observations: about half the time of a row-per-observation COPY).
 """
 
 import datetime
@@ -61,21 +61,18 @@ def _copy_columns(wanted: list[int]) -> tuple[np.ndarray, ...]:
 
     connection.ensure_connection()
     query = sql.SQL(COPY_QUERY).format(ids=sql.Literal(wanted))
+    columns: tuple[list, ...] = ([], [], [], [])
     with connection.connection.cursor() as cursor:
         if not connection.get_autocommit():
             cursor.execute(AGGREGATE_WORK_MEM)
         with cursor.copy(query) as copy:
-            raw = b"".join(bytes(block) for block in copy)
-    indicators, ids, dates, values = [], [], [], []
-    for indicator_id, id_array, date_array, value_array in _copy_rows(raw):
-        ids.append(_read_array(raw, id_array))
-        dates.append(_read_array(raw, date_array))
-        values.append(_read_array(raw, value_array))
-        indicators.append(np.full(ids[-1].size, indicator_id, dtype=np.int64))
+            # psycopg hands over one message per tuple (one per indicator).
+            for number, block in enumerate(copy):
+                _read_tuple(bytes(block), columns, is_first=number == 0)
+    indicators, ids, dates, values = columns
     if not ids:
-        return tuple(np.empty(0, dtype=np.int64) for _ in range(3)) + (
-            np.empty(0, dtype=np.float64),
-        )
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty, np.empty(0, dtype=np.float64)
     return (
         np.concatenate(indicators),
         np.concatenate(ids).astype(np.int64),
@@ -84,20 +81,31 @@ def _copy_columns(wanted: list[int]) -> tuple[np.ndarray, ...]:
     )
 
 
-def _copy_rows(raw: bytes):
-    """Yield (indicator id, *field offsets) per tuple of a binary COPY."""
-    if not raw.startswith(COPY_SIGNATURE):
-        raise RuntimeError("COPY did not return PostgreSQL's binary format")
-    pos = len(COPY_SIGNATURE) + 8 + int.from_bytes(raw[15:19], "big")
-    while (count := int.from_bytes(raw[pos : pos + 2], "big", signed=True)) != -1:
-        pos += 2
-        fields = []
-        for _ in range(count):
-            size = int.from_bytes(raw[pos : pos + 4], "big", signed=True)
-            fields.append((pos + 4, size))
-            pos += 4 + size
-        (start, _), *arrays = fields
-        yield (int.from_bytes(raw[start : start + 8], "big", signed=True), *arrays)
+def _read_tuple(raw: bytes, columns: tuple[list, ...], *, is_first: bool) -> None:
+    """Append one (indicator, ids, dates, values) tuple of a binary COPY."""
+    pos = 0
+    if is_first:
+        if not raw.startswith(COPY_SIGNATURE):
+            raise RuntimeError("COPY did not return PostgreSQL's binary format")
+        pos = len(COPY_SIGNATURE) + 8 + int.from_bytes(raw[15:19], "big")
+    if (
+        len(raw) - pos < 2
+        or int.from_bytes(raw[pos : pos + 2], "big", signed=True) == -1
+    ):
+        return  # the trailer, or a header alone
+    pos += 2
+    fields = []
+    for _ in range(4):
+        size = int.from_bytes(raw[pos : pos + 4], "big", signed=True)
+        fields.append((pos + 4, size))
+        pos += 4 + size
+    (start, _), *arrays = fields
+    indicator_ids, ids, dates, values = columns
+    ids.append(_read_array(raw, arrays[0]))
+    dates.append(_read_array(raw, arrays[1]))
+    values.append(_read_array(raw, arrays[2]))
+    indicator_id = int.from_bytes(raw[start : start + 8], "big", signed=True)
+    indicator_ids.append(np.full(ids[-1].size, indicator_id, dtype=np.int64))
 
 
 def _read_array(raw: bytes, field: tuple[int, int]) -> np.ndarray:
