@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import slug_re
 from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
@@ -57,6 +58,21 @@ class ObservationSerializer(serializers.ModelSerializer):
         ]
 
 
+class IndicatorSlugField(serializers.SlugRelatedField):
+    """An indicator by slug; text that cannot be a slug is unknown, not a query.
+
+    (PostgreSQL refuses NUL characters outright, so looking one up would fail.)
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="slug", queryset=Indicator.objects.all(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> Indicator:
+        if not isinstance(data, str) or not slug_re.fullmatch(data):
+            self.fail("does_not_exist", slug_name="slug", value=str(data)[:80])
+        return super().to_internal_value(data)
+
+
 class FiniteFloatField(serializers.FloatField):
     """A number the database accepts: finite, within ±1e300, and not a boolean."""
 
@@ -98,9 +114,7 @@ class ObservationListSerializer(serializers.ListSerializer):
 class ObservationInputSerializer(serializers.Serializer):
     """One observation to record; the service's rules make a bad one a 400."""
 
-    indicator = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Indicator.objects.all()
-    )
+    indicator = IndicatorSlugField()
     date = serializers.DateField()
     value = FiniteFloatField()
     low = FiniteFloatField(required=False, allow_null=True, default=None)

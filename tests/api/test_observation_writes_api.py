@@ -226,3 +226,9 @@ def test_existing_rows_are_untouched_by_a_refused_list(writer_client, indicator)
     post(writer_client, [item(date="2025-01-01", value=65), item(value="bad")])
 
     assert Observation.objects.get().value == 60
+
+
+def test_an_indicator_slug_with_a_nul_character_is_refused(writer_client, indicator):
+    response = post(writer_client, item(indicator="swe\x00bench"))
+
+    assert "indicator" in response.json()
