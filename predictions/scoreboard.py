@@ -135,51 +135,41 @@ def _standing(row: dict) -> float | None:
 
 
 def _head_to_head(rows: list[dict], slugs: list[str]) -> list[dict]:
+    """Indicators both sources predict, with each side's mean standing."""
     if len(slugs) < 2:
         return []
-    first, second = HEAD_TO_HEAD if set(HEAD_TO_HEAD) <= set(slugs) else slugs[:2]
-    by_indicator: dict[str, dict] = {}
-    standings: dict[tuple[str, str], list[float]] = defaultdict(list)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+    pair = HEAD_TO_HEAD if set(HEAD_TO_HEAD) <= set(slugs) else tuple(slugs[:2])
+    indicators: dict[str, dict] = {}
+    sides: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
-        key = (row["indicator__slug"], row["source__slug"])
-        by_indicator.setdefault(row["indicator__slug"], row)
-        counts[key] += 1
-        standing = _standing(row)
-        if standing is not None:
-            standings[key].append(standing)
-    entries = []
-    for slug, row in by_indicator.items():
-        if not (counts[(slug, first)] and counts[(slug, second)]):
-            continue
-        entries.append(
-            _head_to_head_entry(
-                row, first, second, standings[(slug, first)], standings[(slug, second)]
-            )
-        )
-        entries[-1]["sides"] = {
-            side: {
-                "predictions": counts[(slug, side)],
-                "mean_standing": _mean(standings[(slug, side)]),
-            }
-            for side in (first, second)
-        }
-    return entries
+        indicators.setdefault(row["indicator__slug"], row)
+        sides[row["indicator__slug"]][row["source__slug"]].append(_standing(row))
+    return [
+        _head_to_head_entry(row, pair, sides[slug])
+        for slug, row in indicators.items()
+        if all(sides[slug][side] for side in pair)
+    ]
 
 
-def _head_to_head_entry(row, first, second, a: list[float], b: list[float]) -> dict:
+def _head_to_head_entry(
+    row: dict, pair: tuple[str, str], sides: dict[str, list]
+) -> dict:
+    known = {side: [v for v in sides[side] if v is not None] for side in pair}
     difference, interval = None, None
-    if a and b:
-        difference, low, high = scoring.bootstrap_mean_difference(a, b)
+    if all(known.values()):
+        difference, low, high = scoring.bootstrap_mean_difference(*known.values())
         interval = [low, high]
     return {
         "indicator": row["indicator__slug"],
         "indicator_name": row["indicator__name"],
         "unit": row["indicator__unit"],
-        "sides": {},
+        "sides": {
+            side: {"predictions": len(sides[side]), "mean_standing": _mean(known[side])}
+            for side in pair
+        },
         "difference": difference,
         "interval": interval,
-        "measure": MEASURE.format(first=first, second=second),
+        "measure": MEASURE.format(first=pair[0], second=pair[1]),
     }
 
 

@@ -9,7 +9,8 @@ twice on the same day changes nothing but ``computed_at``.
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from types import ModuleType
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -174,7 +175,7 @@ def _rescore(
     )
 
 
-def _tasks():
+def _tasks() -> ModuleType:
     from predictions import tasks  # tasks import this module
 
     return tasks
@@ -201,7 +202,14 @@ def _build_claims(rows: list[dict]) -> list[scoring.Claim]:
     return claims
 
 
-def _assess_all(rows, claims, arrays, *, today: date, progress) -> list[Score]:
+def _assess_all(
+    rows: list[dict],
+    claims: list[scoring.Claim],
+    arrays: dict[int, scoring.Series],
+    *,
+    today: date,
+    progress: Progress | None,
+) -> list[Score]:
     now = timezone.now()
     scores = []
     for done, (row, claim) in enumerate(zip(rows, claims, strict=True), start=1):
@@ -218,7 +226,9 @@ def _assess_all(rows, claims, arrays, *, today: date, progress) -> list[Score]:
     return scores
 
 
-def _score_from(assessment, *, prediction_id: int, today: date, now) -> Score:
+def _score_from(
+    assessment: scoring.Assessment, *, prediction_id: int, today: date, now: datetime
+) -> Score:
     pace, projection = assessment.pace, assessment.projection
     return Score(
         prediction_id=prediction_id,
@@ -265,7 +275,9 @@ def _apply_override(score: Score, row: dict, *, today: date) -> None:
     score.log_score = scoring.log_score(p, outcome) if p is not None else None
 
 
-def _write_scores(rows, scores: list[Score], *, today: date) -> list[StatusChange]:
+def _write_scores(
+    rows: list[dict], scores: list[Score], *, today: date
+) -> list[StatusChange]:
     Score.objects.bulk_create(
         scores,
         update_conflicts=True,
