@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from predictions import receivers, scoreboard, services, webhooks
+from predictions.models import WebhookDelivery
 
 RETRY_OPTIONS = {
     "retry_backoff": True,
@@ -49,6 +50,12 @@ def refresh_scoreboard_task() -> dict:
 def deliver_webhook_task(delivery_id: int) -> dict:
     try:
         delivery = webhooks.deliver(delivery_id)
+    except WebhookDelivery.DoesNotExist:
+        return {
+            "delivery": delivery_id,
+            "delivered": False,
+            "error": "no such delivery",
+        }
     except webhooks.DeliveryRejected as error:
         return {"delivery": delivery_id, "delivered": False, "error": str(error)}
     return {
