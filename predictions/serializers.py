@@ -1,5 +1,6 @@
 """API shapes of sources, predictions, scores, events and the scoreboard."""
 
+import datetime
 from typing import Any
 
 from rest_framework import serializers
@@ -105,16 +106,26 @@ class PredictionSerializer(serializers.Serializer):
         data = {name: row[name] for name in PREDICTION_COLUMNS}
         for name, column in RELATED_COLUMNS.items():
             data[name] = row[column]
+        # Dates as text here: cheaper than the JSON encoder's fallback per value.
+        data["deadline"] = row["deadline"].isoformat()
+        data["baseline_date"] = isoformat(row["baseline_date"])
         data["citation"] = {
             "url": row["citation_url"],
             "section": row["citation_section"],
         }
-        data["score"] = (
-            None
-            if row["current_score_id"] is None
-            else {name: row[f"current_score__{name}"] for name in SCORE_COLUMNS}
-        )
+        data["score"] = None if row["current_score_id"] is None else score_of(row)
         return data
+
+
+def isoformat(day: datetime.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def score_of(row: dict[str, Any]) -> dict[str, Any]:
+    score = {name: row[f"current_score__{name}"] for name in SCORE_COLUMNS}
+    score["as_of"] = score["as_of"].isoformat()
+    score["resolved_on"] = isoformat(score["resolved_on"])
+    return score
 
 
 class ScoreSerializer(serializers.ModelSerializer):

@@ -6,17 +6,24 @@ Read-only: predictions change through the record, the admin and rescoring.
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, viewsets
+from rest_framework.filters import SearchFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from predictions import record, scoreboard
-from predictions.filters import PredictionFilter, StatusChangeFilter
+from predictions.filters import (
+    PredictionFilter,
+    PredictionFilterBackend,
+    PredictionOrdering,
+    StatusChangeFilter,
+)
 from predictions.models import Prediction, Score, Source, StatusChange
 from predictions.serializers import (
     PredictionSerializer,
@@ -25,6 +32,7 @@ from predictions.serializers import (
     SourceSerializer,
     StatusChangeSerializer,
 )
+from tracker.pagination import ValuesPagination
 from tracker.renderers import CSVExportMixin
 
 CSV_PARAMETER = OpenApiParameter(
@@ -43,35 +51,36 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["published", "slug"]
 
 
+class PredictionPagination(ValuesPagination):
+    value_names = PredictionSerializer.VALUE_NAMES
+
+
 @extend_schema_view(list=extend_schema(parameters=[CSV_PARAMETER]))
 class PredictionViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):
+    """Predictions with their citation and latest score.
+
+    Pages are read as ``.values()`` rows (see ``PredictionSerializer``).
+    """
+
     serializer_class = PredictionSerializer
+    pagination_class = PredictionPagination
     lookup_field = "slug"
     filterset_class = PredictionFilter
+    filter_backends = [PredictionFilterBackend, SearchFilter, PredictionOrdering]
     search_fields = ["slug", "claim", "citation_section", "citation_url"]
     ordering_fields = ["deadline", "slug", "pace"]
     csv_columns = record.PREDICTION_FIELDS
 
-    def base_queryset(self) -> QuerySet[Prediction]:
-        # The slug breaks ties, so that pages stay stable under any ordering.
-        return (
-            Prediction.objects.with_current_score()
-            .annotate(pace=F("current_score__pace_ratio"))
-            .order_by("deadline", "slug")
-        )
-
     def get_queryset(self) -> QuerySet:
-        return self.base_queryset().values(*PredictionSerializer.VALUE_NAMES)
-
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        queryset = super().filter_queryset(queryset)
-        terms = [term.lstrip("-") for term in queryset.query.order_by]
-        if terms and "slug" not in terms:
-            queryset = queryset.order_by(*queryset.query.order_by, "slug")
-        return queryset
+        predictions = Prediction.objects.with_current_score().order_by(
+            "deadline", "slug"
+        )
+        if self.action == "retrieve":
+            return predictions.values(*PredictionSerializer.VALUE_NAMES)
+        return predictions
 
     def get_export_rows(self) -> Iterable[dict[str, Any]]:
-        for prediction in self.filter_queryset(self.base_queryset()):
+        for prediction in self.filter_queryset(self.get_queryset()):
             yield record.prediction_to_dict(prediction)
 
 
@@ -101,9 +110,16 @@ class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ScoreboardView(APIView):
-    """Both sources head to head: the cached scoreboard, served as it is."""
+    """Both sources head to head: the cached scoreboard, served as it is.
 
+    The same public report for everyone, so no authentication (and no session
+    or token lookup) and one throttle by client address: the request costs one
+    cache read besides the throttle's.
+    """
+
+    authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [AnonRateThrottle]
     renderer_classes = [JSONRenderer]
 
     @extend_schema(responses=ScoreboardSerializer)
