@@ -13,9 +13,7 @@ urlpatterns = [
     # The scoreboard pages and their Atom feed.
     path("", views.home, name="home"),
     path("predictions/", views.PredictionListView.as_view(), name="prediction-list"),
-    path(
-        "predictions/<slug:slug>/", views.prediction_detail, name="prediction-detail"
-    ),
+    path("predictions/<slug:slug>/", views.prediction_detail, name="prediction-detail"),
     path("indicators/<slug:slug>/", views.indicator_detail, name="indicator-detail"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
     path(
