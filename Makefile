@@ -16,7 +16,7 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=tracker.settings DEBUG=0 BEHIND_TLS=1 \
 	ALLOWED_HOSTS=tracker.example.org DATABASE_URL=$(PG_URL) \
 	REDIS_URL=redis://127.0.0.1:6379/0
 
-.PHONY: run test lint services chromium docker-compose bench clean
+.PHONY: run test lint services chromium docker-compose wrk bench clean
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,17 +54,20 @@ docker-compose:
 	@command -v docker-compose >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; } \
 		|| echo "docker-compose is not installed and could not be installed: apt-get install docker-compose"
 
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+		|| echo "wrk is not installed and could not be installed: apt-get install wrk"
+
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(DEV_STAMP) services chromium docker-compose lint
+test: $(DEV_STAMP) services chromium docker-compose wrk lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(BIN)/pytest
 
-bench: $(DEV_STAMP) services
-	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+bench: $(DEV_STAMP) services wrk
 	$(TEST_ENV) $(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 clean:

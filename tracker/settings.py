@@ -207,6 +207,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Scores and status changes share one set of statuses: one name in the schema.
+    "ENUM_NAME_OVERRIDES": {"PredictionStatusEnum": "predictions.models.Status"},
 }
 
 # --- Security ---------------------------------------------------------------

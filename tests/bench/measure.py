@@ -126,6 +126,22 @@ def measure_ingest(scale: Scale, rows: list) -> dict:
 # --- rescore ------------------------------------------------------------------
 
 
+def build_scored_record(scale: Scale) -> dict:
+    """The record the rescore and HTTP stages run on, built after ingest."""
+    from tests.synthetic import build_synthetic_record
+
+    truncate_observations()
+    seconds = timed(
+        lambda: build_synthetic_record(
+            predictions=scale.predictions,
+            indicators=scale.indicators,
+            observations=scale.observations,
+            seed=1,
+        )
+    )
+    return {"build_seconds": seconds}
+
+
 def measure_rescore(scale: Scale) -> dict:
     from indicators.models import Indicator, Observation
     from predictions import services
