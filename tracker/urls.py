@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -18,7 +19,7 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
     path(
         "feeds/status-changes.atom",
-        feeds.StatusChangeFeed(),
+        require_safe(feeds.StatusChangeFeed()),
         name="status-change-feed",
     ),
 ]

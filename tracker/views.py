@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from indicators.models import Category, Indicator, Observation
@@ -134,6 +135,7 @@ def render_home(board: dict) -> str:
     return html
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_home(scoreboard.get_scoreboard()))
 
@@ -160,6 +162,7 @@ class PredictionListView(ListView):
         )
 
 
+@require_safe
 def prediction_detail(request: HttpRequest, slug: str) -> HttpResponse:
     prediction = get_object_or_404(Prediction.objects.with_current_score(), slug=slug)
     observations = read_observations(prediction.indicator_id)
@@ -175,6 +178,7 @@ def prediction_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tracker/prediction_detail.html", context)
 
 
+@require_safe
 def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, slug=slug)
     predictions = list(Prediction.objects.for_indicator(indicator).with_current_score())
@@ -190,6 +194,7 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tracker/indicator_detail.html", context)
 
 
+@require_safe
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     predictions = Prediction.objects.filter(source=source).with_current_score()
