@@ -287,13 +287,14 @@ def _json_rows(text: str, records_path: str) -> list[dict[str, Any]]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        if error.pos >= len(text.rstrip()):
+        # An unterminated string is reported where it starts, not at the end.
+        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated"):
             problem = "it ends early (truncated?)"
         else:
             problem = error.msg
         raise FetchError(
-            f"the response is not valid JSON: {problem} at line {error.lineno} "
-            f"column {error.colno}"
+            f"the response is not valid JSON: {problem} "
+            f"(line {error.lineno}, column {error.colno})"
         ) from None
     except RecursionError:
         raise FetchError("the response is not usable JSON: nested too deeply") from None

@@ -482,7 +482,7 @@ def test_malformed_json_is_permanent(server: FixtureServer) -> None:
 
     assert error.transient is False
     assert str(error) == (
-        "the response is not valid JSON: Expecting ',' delimiter at line 24 column 17"
+        "the response is not valid JSON: Expecting ',' delimiter (line 24, column 17)"
     )
 
 
