@@ -11,11 +11,13 @@ from collections import defaultdict
 from datetime import date
 
 from django.core.cache import cache
+from rest_framework.renderers import JSONRenderer
 
 from predictions import scoring
 from predictions.models import Prediction, Source, Status, StatusChange
 
 CACHE_KEY = "scoreboard:v1"
+JSON_CACHE_KEY = "scoreboard:v1:json"
 CACHE_SECONDS = 24 * 60 * 60  # a rescore refreshes it long before this
 RECENT_CHANGES = 20
 CALIBRATION_BINS = 5
@@ -38,10 +40,24 @@ def get_scoreboard() -> dict:
     return board
 
 
+def get_scoreboard_json() -> bytes:
+    """The cached scoreboard as the API's JSON bytes.
+
+    Kept beside the dict so that the API serves it without encoding a large
+    document again on every request.
+    """
+    body = cache.get(JSON_CACHE_KEY)
+    if body is None:
+        body = JSONRenderer().render(get_scoreboard())
+        cache.set(JSON_CACHE_KEY, body, CACHE_SECONDS)
+    return body
+
+
 def refresh_scoreboard() -> dict:
     """Rebuild the scoreboard from the database and cache it."""
     board = build_scoreboard()
     cache.set(CACHE_KEY, board, CACHE_SECONDS)
+    cache.set(JSON_CACHE_KEY, JSONRenderer().render(board), CACHE_SECONDS)
     return board
 
 

@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, viewsets
 from rest_framework.filters import SearchFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
@@ -123,5 +123,7 @@ class ScoreboardView(APIView):
     renderer_classes = [JSONRenderer]
 
     @extend_schema(responses=ScoreboardSerializer)
-    def get(self, request: Request) -> Response:
-        return Response(scoreboard.get_scoreboard())
+    def get(self, request: Request) -> HttpResponse:
+        return HttpResponse(
+            scoreboard.get_scoreboard_json(), content_type="application/json"
+        )

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_scoreboard():
-    cache.delete(scoreboard.CACHE_KEY)
+    cache.delete_many([scoreboard.CACHE_KEY, scoreboard.JSON_CACHE_KEY])
     yield
-    cache.delete(scoreboard.CACHE_KEY)
+    cache.delete_many([scoreboard.CACHE_KEY, scoreboard.JSON_CACHE_KEY])
 
 
 def test_the_scoreboard_lists_each_source(api_client):

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.delete(scoreboard.CACHE_KEY)
+    cache.delete_many([scoreboard.CACHE_KEY, scoreboard.JSON_CACHE_KEY])
     yield
-    cache.delete(scoreboard.CACHE_KEY)
+    cache.delete_many([scoreboard.CACHE_KEY, scoreboard.JSON_CACHE_KEY])
 
 
 def scored(source, indicator, **score_fields):
