@@ -8,27 +8,12 @@ from django_celery_results.models import TaskResult
 
 from indicators.models import Aggregation, FeedFormat, FetchRun, Observation, Outcome
 from tests.factories import FeedFactory, IndicatorFactory
+from tests.feed_fixtures import SWEBENCH, VERIFIED_BEST
 from tests.integration.conftest import VISIBILITY_TIMEOUT, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 FETCH_FEED = "indicators.tasks.fetch_feed"
-SWEBENCH = "swebench/leaderboards.json"
-VERIFIED_BEST = {
-    datetime.date(2023, 10, 10): 4.4,
-    datetime.date(2024, 4, 2): 22.4,
-    datetime.date(2024, 6, 20): 33.6,
-    datetime.date(2024, 8, 20): 40.6,
-    datetime.date(2024, 8, 24): 45.2,
-    datetime.date(2024, 10, 29): 53.0,
-    datetime.date(2024, 12, 2): 55.0,
-    datetime.date(2024, 12, 13): 58.2,
-    datetime.date(2025, 1, 10): 62.8,
-    datetime.date(2025, 3, 16): 65.4,
-    datetime.date(2025, 5, 22): 72.4,
-    datetime.date(2025, 6, 12): 75.2,
-    datetime.date(2025, 9, 26): 78.8,
-}
 
 
 def swebench_feed(server, path: str = SWEBENCH):
