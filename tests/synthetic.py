@@ -42,12 +42,12 @@ def build_synthetic_record(
 
 def _create_sources() -> list[Source]:
     details = [
-        ("ai2027", "AI 2027", "AI Futures Project", "https://ai-2027.com/"),
+        ("ai2027", "AI 2027", "AI Futures Project", "https://example.org/ai-2027"),
         (
             "lambert",
             "Lambert's rebuttal",
             "Nathan Lambert",
-            "https://interconnects.ai/",
+            "https://example.org/interconnects",
         ),
     ]
     return [

@@ -23,7 +23,7 @@ def item(**fields) -> dict:
         "indicator": "swe-bench",
         "date": "2025-06-01",
         "value": 72.5,
-        "source_url": "https://www.swebench.com/",
+        "source_url": "https://example.org/swebench/",
         "source_title": "SWE-bench leaderboard",
         **fields,
     }
@@ -220,7 +220,7 @@ def test_existing_rows_are_untouched_by_a_refused_list(writer_client, indicator)
         indicator=indicator,
         date=datetime.date(2025, 1, 1),
         value=60,
-        source_url="https://www.swebench.com/",
+        source_url="https://example.org/swebench/",
     )
 
     post(writer_client, [item(date="2025-01-01", value=65), item(value="bad")])

@@ -40,13 +40,14 @@ def test_a_prediction_carries_its_latest_score(api_client):
 
 def test_a_prediction_carries_its_citation(api_client):
     PredictionFactory(
-        citation_url="https://ai-2027.com/#march-2027", citation_section="March 2027"
+        citation_url="https://example.org/ai-2027#march-2027",
+        citation_section="March 2027",
     )
 
     row = api_client.get(URL).json()["results"][0]
 
     assert row["citation"] == {
-        "url": "https://ai-2027.com/#march-2027",
+        "url": "https://example.org/ai-2027#march-2027",
         "section": "March 2027",
     }
 

@@ -48,7 +48,7 @@ def test_development_key_is_accepted_in_debug():
         ("DEBUG", "maybe"),
         ("DATABASE_URL", "mysql://db/tracker"),
         ("DATABASE_URL", "postgres://host-without-database"),
-        ("REDIS_URL", "http://redis:6379"),
+        ("REDIS_URL", "http://example.org:6379"),
         ("CONN_MAX_AGE", "ten"),
         ("ALLOWED_HOSTS", "a.example.org,,b.example.org"),
     ],

@@ -27,7 +27,7 @@ def test_prediction_page_shows_the_claim_and_links_its_citation(client, record):
         source=record.ai2027,
         indicator=record.indicator,
         claim="Coding agents score 85% on SWE-bench Verified by mid-2025.",
-        citation_url="https://ai-2027.com/#mid-2025",
+        citation_url="https://example.org/ai-2027#mid-2025",
         citation_section="Mid 2025: Stumbling Agents",
     )
 
@@ -35,7 +35,7 @@ def test_prediction_page_shows_the_claim_and_links_its_citation(client, record):
 
     html = response.content.decode()
     assert "Coding agents score 85% on SWE-bench Verified by mid-2025." in html
-    assert 'href="https://ai-2027.com/#mid-2025"' in html
+    assert 'href="https://example.org/ai-2027#mid-2025"' in html
     assert "Mid 2025: Stumbling Agents" in html
 
 

@@ -11,7 +11,7 @@ from predictions.models import Status
 from tests.factories import PredictionFactory, StatusChangeFactory
 
 pytestmark = pytest.mark.django_db
-ATOM = "{http://www.w3.org/2005/Atom}"
+ATOM = "{http://www.w3.org/2005/Atom}"  # citation: the Atom XML namespace
 
 
 def read_feed(client) -> ET.Element:

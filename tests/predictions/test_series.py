@@ -21,7 +21,10 @@ def observations():
         (day.replace(day=2), 3.0, "a"),
     ]:
         ObservationFactory(
-            indicator=second, date=date, value=value, source_url=f"https://x.org/{url}"
+            indicator=second,
+            date=date,
+            value=value,
+            source_url=f"https://example.org/{url}",
         )
     ObservationFactory(indicator=first, date=day, value=-1.25)
     return first, second

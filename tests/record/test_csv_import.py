@@ -12,10 +12,8 @@ from tests.factories import IndicatorFactory
 pytestmark = pytest.mark.django_db
 
 HEADER = ",".join(OBSERVATION_COLUMNS) + "\n"
-ROW_1 = (
-    "swe-bench,2025-01-10,71.7,,,false,false,https://www.swebench.com/,Leaderboard,\n"
-)
-ROW_2 = "swe-bench,2025-05-22,72.5,70,75,true,false,https://www.swebench.com/,Leaderboard,n\n"
+ROW_1 = "swe-bench,2025-01-10,71.7,,,false,false,https://example.org/swebench/,Leaderboard,\n"
+ROW_2 = "swe-bench,2025-05-22,72.5,70,75,true,false,https://example.org/swebench/,Leaderboard,n\n"
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def observation(**fields) -> dict:
         "indicator": "swe-bench",
         "date": "2025-06-01",
         "value": 72.5,
-        "source_url": "https://www.swebench.com/",
+        "source_url": "https://example.org/swebench",
         "source_title": "SWE-bench leaderboard",
         **fields,
     }
