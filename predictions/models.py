@@ -51,6 +51,22 @@ class Status(models.TextChoices):
     UNRESOLVABLE = "unresolvable", "Not yet resolvable"
 
 
+# The fields that state what a prediction claims, in record order: read by
+# the record files, the scoring service and the API alike.
+CLAIM_FIELDS = (
+    "kind",
+    "comparison",
+    "target",
+    "target_low",
+    "target_high",
+    "deadline",
+    "baseline_value",
+    "baseline_date",
+    "probability",
+    "probability_is_implied",
+)
+
+
 class PredictionQuerySet(models.QuerySet):
     def for_indicator(self, indicator: Indicator | int) -> "PredictionQuerySet":
         return self.filter(indicator=indicator)

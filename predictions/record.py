@@ -32,7 +32,7 @@ from indicators.record_format import (
     parse_number,
     read_yaml_items,
 )
-from predictions.models import Prediction, Source
+from predictions.models import CLAIM_FIELDS, Prediction, Source
 
 SOURCE_FIELDS = (
     "slug",
@@ -48,16 +48,7 @@ PREDICTION_FIELDS = (
     "source",
     "indicator",
     "category",
-    "kind",
-    "comparison",
-    "target",
-    "target_low",
-    "target_high",
-    "deadline",
-    "baseline_value",
-    "baseline_date",
-    "probability",
-    "probability_is_implied",
+    *CLAIM_FIELDS,
     "probability_basis",
     "quantiles",
     "interval_coverage",

@@ -6,7 +6,15 @@ from typing import Any
 from rest_framework import serializers
 
 from indicators.models import Category
-from predictions.models import Comparison, Kind, Score, Source, Status, StatusChange
+from predictions.models import (
+    CLAIM_FIELDS,
+    Comparison,
+    Kind,
+    Score,
+    Source,
+    Status,
+    StatusChange,
+)
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -40,16 +48,7 @@ class CurrentScoreSerializer(serializers.Serializer):
 PREDICTION_COLUMNS = (
     "slug",
     "category",
-    "kind",
-    "comparison",
-    "target",
-    "target_low",
-    "target_high",
-    "deadline",
-    "baseline_value",
-    "baseline_date",
-    "probability",
-    "probability_is_implied",
+    *CLAIM_FIELDS,
     "claim",
     "is_operationalized",
     "reasoning",

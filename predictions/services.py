@@ -18,7 +18,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from predictions import scoring, series, webhooks
-from predictions.models import Prediction, Score, Status, StatusChange
+from predictions.models import CLAIM_FIELDS, Prediction, Score, Status, StatusChange
 
 # Everything a rescore reads of a prediction, with the current score it replaces.
 PREDICTION_FIELDS = (
@@ -26,16 +26,7 @@ PREDICTION_FIELDS = (
     "slug",
     "indicator_id",
     "indicator__scale",
-    "kind",
-    "comparison",
-    "target",
-    "target_low",
-    "target_high",
-    "deadline",
-    "baseline_value",
-    "baseline_date",
-    "probability",
-    "probability_is_implied",
+    *CLAIM_FIELDS,
     "quantiles",
     "interval_coverage",
     "override_outcome",
@@ -44,19 +35,6 @@ PREDICTION_FIELDS = (
     "current_score__is_override",
     "current_score__outcome",
     "current_score__resolved_on",
-)
-CLAIM_FIELDS = (
-    "kind",
-    "comparison",
-    "deadline",
-    "target",
-    "target_low",
-    "target_high",
-    "baseline_value",
-    "baseline_date",
-    "probability",
-    "probability_is_implied",
-    "interval_coverage",
 )
 # What a rescore may change on an existing row for the same prediction and day.
 SCORE_UPDATE_FIELDS = [
@@ -190,6 +168,7 @@ def _build_claims(rows: list[dict]) -> list[scoring.Claim]:
                 scoring.Claim(
                     scale=row["indicator__scale"],
                     quantiles=tuple(tuple(pair) for pair in row["quantiles"] or ()),
+                    interval_coverage=row["interval_coverage"],
                     **{field: row[field] for field in CLAIM_FIELDS},
                 )
             )
