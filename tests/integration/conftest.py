@@ -9,6 +9,7 @@ without touching the (eager) Celery app of the test process.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,6 +25,7 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
+GUNICORN = Path(sys.executable).with_name("gunicorn")
 # A Redis DB of their own, so that stray tasks of other runs cannot interfere.
 BROKER_URL = os.environ.get("INTEGRATION_REDIS_URL", "redis://127.0.0.1:6379/14")
 # Low, so that a task whose worker was killed is handed out again quickly.
@@ -54,8 +56,9 @@ def worker_database_url() -> str:
 class WorkerProcess:
     """Starts, kills and stops one worker (its whole process group)."""
 
-    def __init__(self, log_path: Path) -> None:
+    def __init__(self, log_path: Path, **overrides: str) -> None:
         self.log_path = log_path
+        self.overrides = overrides
         self.process: subprocess.Popen | None = None
         self.name = ""
         self.broker = Celery(
@@ -74,6 +77,7 @@ class WorkerProcess:
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             "FEED_TIMEOUT_SECONDS": "5",
             "no_proxy": "*",
+            **self.overrides,
         }
 
     def start(self) -> None:
@@ -123,6 +127,66 @@ class WorkerProcess:
     def send(self, task: str, *args: Any) -> str:
         """Publish a task to the worker's broker; returns the task id."""
         return self.broker.send_task(task, args=list(args)).id
+
+
+class WebServer:
+    """Gunicorn serving the site with the test settings, on a free local port.
+
+    `overrides` replace environment variables (a DATABASE_URL or REDIS_URL
+    through a `TcpProxy`, say); the environment is otherwise the worker's.
+    """
+
+    def __init__(self, log_path: Path, **overrides: str) -> None:
+        self.log_path = log_path
+        self.overrides = overrides
+        self.port = 0
+        self.process: subprocess.Popen | None = None
+
+    def environment(self) -> dict[str, str]:
+        worker = WorkerProcess(self.log_path)
+        site = {"ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0"}
+        return {**worker.environment(), **site, **self.overrides}
+
+    def start(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        command = [str(GUNICORN), "tracker.wsgi", "-b", f"127.0.0.1:{self.port}"]
+        command += ["-w", "2", "-k", "sync", "--timeout", "30"]
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_for(self.is_ready, timeout=START_TIMEOUT, what="gunicorn to start")
+
+    def is_ready(self) -> bool:
+        if self.process is None or self.process.poll() is not None:
+            log = self.log_path.read_text()[-3000:]
+            pytest.fail(f"gunicorn exited; its log ends with:\n{log}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+        self.process = None
 
 
 @pytest.fixture(scope="module")
