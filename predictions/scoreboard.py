@@ -15,9 +15,10 @@ from rest_framework.renderers import JSONRenderer
 
 from predictions import scoring
 from predictions.models import Prediction, Source, Status, StatusChange
+from tracker import memo
 
-CACHE_KEY = "scoreboard:v1"
-JSON_CACHE_KEY = "scoreboard:v1:json"
+CACHE_KEY = "scoreboard:v2"
+JSON_CACHE_KEY = "scoreboard:v2:json"
 CACHE_SECONDS = 24 * 60 * 60  # a rescore refreshes it long before this
 RECENT_CHANGES = 20
 CALIBRATION_BINS = 5
@@ -36,7 +37,7 @@ def get_scoreboard() -> dict:
     """The cached scoreboard, rebuilt on a miss."""
     board = cache.get(CACHE_KEY)
     if board is None:
-        board = refresh_scoreboard()
+        board = _build_and_cache()
     return board
 
 
@@ -54,7 +55,13 @@ def get_scoreboard_json() -> bytes:
 
 
 def refresh_scoreboard() -> dict:
-    """Rebuild the scoreboard from the database and cache it."""
+    """Rebuild the scoreboard after the record changed, and cache it."""
+    board = _build_and_cache()
+    memo.bump_version()  # pages rendered from the old one are stale
+    return board
+
+
+def _build_and_cache() -> dict:
     board = build_scoreboard()
     cache.set(CACHE_KEY, board, CACHE_SECONDS)
     cache.set(JSON_CACHE_KEY, JSONRenderer().render(board), CACHE_SECONDS)
@@ -69,13 +76,17 @@ def build_scoreboard() -> dict:
     rows = list(Prediction.objects.standings())
     as_of = max((row["current_score__as_of"] for row in rows), default=None)
     versions = {row["current_score__rules_version"] for row in rows}
+    pair = _pair([source["slug"] for source in sources])
     return {
         "as_of": as_of.isoformat() if isinstance(as_of, date) else None,
         "rules_version": ", ".join(sorted(versions)) or scoring.RULES_VERSION,
         "sources": [
             _source_entry(source, tallies.get(source["id"]), rows) for source in sources
         ],
-        "head_to_head": _head_to_head(rows, [s["slug"] for s in sources]),
+        "head_to_head": _head_to_head(rows, pair) if pair else [],
+        "head_to_head_measure": (
+            MEASURE.format(first=pair[0], second=pair[1]) if pair else None
+        ),
         "recent_changes": _recent_changes(),
     }
 
@@ -150,11 +161,15 @@ def _standing(row: dict) -> float | None:
     return row["current_score__projection_probability"]
 
 
-def _head_to_head(rows: list[dict], slugs: list[str]) -> list[dict]:
-    """Indicators both sources predict, with each side's mean standing."""
+def _pair(slugs: list[str]) -> tuple[str, str] | None:
+    """The two sources compared head to head, if there are two."""
     if len(slugs) < 2:
-        return []
-    pair = HEAD_TO_HEAD if set(HEAD_TO_HEAD) <= set(slugs) else tuple(slugs[:2])
+        return None
+    return HEAD_TO_HEAD if set(HEAD_TO_HEAD) <= set(slugs) else (slugs[0], slugs[1])
+
+
+def _head_to_head(rows: list[dict], pair: tuple[str, str]) -> list[dict]:
+    """Indicators both sources predict, with each side's mean standing."""
     indicators: dict[str, dict] = {}
     sides: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
@@ -185,7 +200,6 @@ def _head_to_head_entry(
         },
         "difference": difference,
         "interval": interval,
-        "measure": MEASURE.format(first=pair[0], second=pair[1]),
     }
 
 

@@ -218,7 +218,6 @@ class HeadToHeadSerializer(serializers.Serializer):
     interval = serializers.ListField(
         child=serializers.FloatField(), allow_null=True, min_length=2, max_length=2
     )
-    measure = serializers.CharField()
 
 
 class RecentChangeSerializer(serializers.Serializer):
@@ -237,4 +236,8 @@ class ScoreboardSerializer(serializers.Serializer):
     rules_version = serializers.CharField()
     sources = ScoreboardSourceSerializer(many=True)
     head_to_head = HeadToHeadSerializer(many=True)
+    head_to_head_measure = serializers.CharField(
+        allow_null=True,
+        help_text="What each head-to-head difference and interval measures.",
+    )
     recent_changes = RecentChangeSerializer(many=True)

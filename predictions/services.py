@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from predictions import scoring, series, webhooks
 from predictions.models import CLAIM_FIELDS, Prediction, Score, Status, StatusChange
+from tracker import memo
 
 # Everything a rescore reads of a prediction, with the current score it replaces.
 PREDICTION_FIELDS = (
@@ -142,6 +143,7 @@ def _rescore(
         # Off the rescore's clock: an incremental rescore takes a few
         # milliseconds, rebuilding the scoreboard several times that.
         _tasks().refresh_scoreboard_task.delay_on_commit()
+        memo.bump_version()  # the API's kept pages show current scores
         if change_ids:
             transaction.on_commit(lambda: webhooks.schedule_deliveries(change_ids))
     return RescoreSummary(

@@ -32,6 +32,7 @@ from predictions.serializers import (
     SourceSerializer,
     StatusChangeSerializer,
 )
+from tracker.memo import RESPONSES, KeptListMixin
 from tracker.pagination import ValuesPagination
 from tracker.renderers import CSVExportMixin
 
@@ -56,10 +57,11 @@ class PredictionPagination(ValuesPagination):
 
 
 @extend_schema_view(list=extend_schema(parameters=[CSV_PARAMETER]))
-class PredictionViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):
+class PredictionViewSet(KeptListMixin, CSVExportMixin, viewsets.ReadOnlyModelViewSet):
     """Predictions with their citation and latest score.
 
-    Pages are read as ``.values()`` rows (see ``PredictionSerializer``).
+    Pages are read as ``.values()`` rows (see ``PredictionSerializer``), and
+    their JSON is kept per process until the record changes (``tracker.memo``).
     """
 
     serializer_class = PredictionSerializer
@@ -113,8 +115,8 @@ class ScoreboardView(APIView):
     """Both sources head to head: the cached scoreboard, served as it is.
 
     The same public report for everyone, so no authentication (and no session
-    or token lookup) and one throttle by client address: the request costs one
-    cache read besides the throttle's.
+    or token lookup) and one throttle by client address. The body is kept in
+    the process until the record changes (``tracker.memo``).
     """
 
     authentication_classes: list = []
@@ -124,6 +126,5 @@ class ScoreboardView(APIView):
 
     @extend_schema(responses=ScoreboardSerializer)
     def get(self, request: Request) -> HttpResponse:
-        return HttpResponse(
-            scoreboard.get_scoreboard_json(), content_type="application/json"
-        )
+        body = RESPONSES.get_or_render("api:scoreboard", scoreboard.get_scoreboard_json)
+        return HttpResponse(body, content_type="application/json")

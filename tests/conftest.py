@@ -8,6 +8,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.httpserver import FEEDS, FixtureServer
+from tracker import memo
+
+
+@pytest.fixture(autouse=True)
+def forget_kept_responses() -> None:
+    """Each test's database starts afresh; so do the pages kept in memory."""
+    memo.RESPONSES.clear()
 
 
 @pytest.fixture

@@ -4,9 +4,6 @@ Every page costs a fixed number of queries whatever the size of the record:
 lists are paginated, and related rows come with ``with_current_score()``.
 """
 
-import hashlib
-import pickle
-
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
@@ -20,7 +17,7 @@ from django.views.generic import ListView
 from indicators.models import Category, Indicator, Observation
 from predictions import scoreboard
 from predictions.models import Prediction, Source, Status
-from tracker import charts, summary
+from tracker import charts, memo, summary
 
 PREDICTIONS_PER_PAGE = 50
 # The indicator page charts every observation but tables them a page at a time.
@@ -29,11 +26,6 @@ OBSERVATIONS_PER_PAGE = 50
 # page and the API hold the rest.
 SCORE_HISTORY_LIMIT = 60
 RECENT_OBSERVATIONS = 50
-
-# Rendered home pages by scoreboard fingerprint; a few, as a rescore replaces
-# the scoreboard and old versions are never asked for again.
-RENDERED_HOMES: dict[bytes, str] = {}
-RENDERED_HOMES_KEPT = 4
 
 SORTS = {
     "deadline": ("Deadline, soonest first", ["deadline", "slug"]),
@@ -120,24 +112,20 @@ def home_context(board: dict) -> dict:
     }
 
 
-def render_home(board: dict) -> str:
-    """The home page's HTML, a function of the scoreboard alone (no user, no
-    form), so it is rendered once per scoreboard and kept in this process:
-    the page every reader opens first then costs a cache read and a hash,
-    not several hundred template nodes."""
-    key = hashlib.blake2b(pickle.dumps(board, protocol=5), digest_size=16).digest()
-    html = RENDERED_HOMES.get(key)
-    if html is None:
-        html = render_to_string("tracker/home.html", home_context(board))
-        if len(RENDERED_HOMES) >= RENDERED_HOMES_KEPT:
-            RENDERED_HOMES.clear()
-        RENDERED_HOMES[key] = html
-    return html
+def render_home() -> bytes:
+    html = render_to_string(
+        "tracker/home.html", home_context(scoreboard.get_scoreboard())
+    )
+    return html.encode()
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(render_home(scoreboard.get_scoreboard()))
+    """A function of the scoreboard alone (no user, no form), so it is kept
+    per process until the record changes (``tracker.memo``): the page every
+    reader opens first costs one small cache read, not several hundred
+    template nodes."""
+    return HttpResponse(memo.RESPONSES.get_or_render("page:home", render_home))
 
 
 class PredictionListView(ListView):

@@ -114,6 +114,14 @@ def test_head_to_head_difference_is_first_minus_second(record):
     assert low <= entry["difference"] <= high
 
 
+def test_the_head_to_head_measure_is_stated_once_for_all_entries(record):
+    board = record["board"]
+    assert board["head_to_head_measure"].startswith(
+        "Mean standing of ai2027 minus that of lambert"
+    )
+    assert all("measure" not in entry for entry in board["head_to_head"])
+
+
 def test_as_of_is_the_newest_score_day(record):
     assert record["board"]["as_of"] == "2025-06-01"
 

@@ -1,0 +1,142 @@
+"""Rendered responses kept in each process while the record stays the same.
+
+The scoreboard, the home page and the API's prediction pages are the same for
+every anonymous reader and change only when the record does (a rescore, an
+edit of a prediction, an indicator or a source). Each process keeps what it
+rendered, tagged with the record's version: a token in the shared cache that
+every such change replaces once its transaction commits (``bump_version``).
+A request then costs no query and no rendering.
+
+A process reads the version at most once every ``VERSION_CHECK_SECONDS``
+(and sees its own changes at once), so a change made elsewhere shows within
+that time, and most requests cost no cache read at all.
+
+When the cache is unreachable there is no version, so nothing is kept or
+served from memory: every request reads the database. Entries also expire
+after ``MEMO_SECONDS``, which bounds how stale a copy can be if a change
+happened while the cache was down and its new version was lost.
+"""
+
+import math
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from rest_framework.request import Request
+
+VERSION_KEY = "record:version"
+MEMO_SECONDS = 60
+VERSION_CHECK_SECONDS = 1.0
+MAX_ENTRIES = 256
+MAX_BYTES = 2_000_000  # per entry; a larger body is rendered every time
+
+
+def record_version() -> str | None:
+    """The current version of the record, or None if the cache is unreachable."""
+    version = cache.get(VERSION_KEY)
+    if version is None:  # first use, or the cache was flushed
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_version() -> None:
+    """Mark every kept copy stale, now and again once the transaction commits.
+
+    The second time matters: a copy rendered by another process between the
+    two saw the data before the commit.
+    """
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, None)
+    RESPONSES.saw_version(version)
+
+
+def on_record_edited(sender, **kwargs) -> None:
+    bump_version()
+
+
+class Memo:
+    """A small per-process LRU of bodies by key, valid for one record version."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, tuple[str, float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._version: tuple[str | None, float] = (None, -math.inf)
+
+    def current_version(self) -> str | None:
+        """The record's version, read from the cache at most once a period."""
+        version, read_at = self._version
+        now = time.monotonic()
+        if now - read_at >= VERSION_CHECK_SECONDS:
+            version = record_version()
+            self._version = (version, now)
+        return version
+
+    def saw_version(self, version: str) -> None:
+        """Take `version` as current: this process has just made it."""
+        self._version = (version, time.monotonic())
+
+    def get_or_render(self, key: str, render: Callable[[], bytes]) -> bytes:
+        """The kept body for `key` at the current version, else `render()`."""
+        version = self.current_version()
+        if version is None:
+            return render()
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry and entry[0] == version and now - entry[1] < MEMO_SECONDS:
+                self._entries.move_to_end(key)
+                return entry[2]
+        body = render()
+        if len(body) <= MAX_BYTES:
+            with self._lock:
+                self._entries[key] = (version, now, body)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+        return body
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+        self._version = (None, -math.inf)
+
+
+RESPONSES = Memo()
+
+
+class KeptListMixin:
+    """Keeps a DRF list's JSON pages in ``RESPONSES`` by their full path.
+
+    For lists whose rows are part of the record and the same for every reader.
+    Other formats (the browsable API shows the user; CSV exports are large)
+    are rendered each time. Errors (a bad filter, a missing page) are raised
+    as usual and never kept.
+    """
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+
+        def render() -> bytes:
+            data = super(KeptListMixin, self).list(request, *args, **kwargs).data
+            return request.accepted_renderer.render(
+                data, request.accepted_media_type, self.get_renderer_context()
+            )
+
+        key = f"{request.accepted_media_type}:{request.get_full_path()}"
+        return HttpResponse(
+            RESPONSES.get_or_render(key, render), content_type="application/json"
+        )
