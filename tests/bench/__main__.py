@@ -29,6 +29,8 @@ TARGETS = [
         0.3,
     ),
     ("home page / bare view", ("http", "home", "ratio_to_bare"), ">=", 0.3),
+    ("load test: failed requests during ingest", ("load", "errors"), "<=", 0),
+    ("load test: feed runs failed", ("load", "feeds", "failed"), "<=", 0),
 ]
 QUERY_LIMIT = 6
 
@@ -122,6 +124,16 @@ def markdown(report: dict) -> str:
             + ". Throttling is off in the benchmark: one load generator would be "
             "throttled as a single client.",
         ]
+    load = report.get("load")
+    if load:
+        lines += [
+            "",
+            f"Load: {load['requests']:,} requests in {load['seconds']} s over "
+            f"{load['connections']} connections ({load['rps']:,.0f}/s, p50 "
+            f"{load['p50']}, p99 {load['p99']}), {load['errors']} failed; "
+            f"meanwhile {load['feeds']['succeeded']} of {load['feeds']['runs']} "
+            f"feed runs wrote {load['feeds']['rows_new']:,} observations.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -146,7 +158,7 @@ def run(scale_name: str, output: Path) -> dict:
     from django.core.management import call_command
 
     from indicators.models import Indicator
-    from tests.bench import measure
+    from tests.bench import load, measure
     from tests.synthetic import build_synthetic_record
 
     call_command("migrate", verbosity=0)
@@ -175,6 +187,7 @@ def run(scale_name: str, output: Path) -> dict:
         ("memory", lambda: measure.measure_worker_memory(dict(os.environ))),
         ("queries", measure.measure_queries),
         ("http", lambda: measure.measure_http(scale, dict(os.environ))),
+        ("load", lambda: load.measure_load(scale, dict(os.environ))),
     ]
     for name, stage in stages:
         started = time.perf_counter()
