@@ -28,4 +28,6 @@ def test_the_small_benchmark_reports_every_figure_beside_its_target(tmp_path):
     assert measured["full rescore, seconds"]["value"] > 0
     assert measured["worker peak memory, MB"]["value"] > 0
     assert report["http"]["scoreboard"]["errors"] == 0
+    assert report["load"]["errors"] == 0
+    assert report["load"]["feeds"]["succeeded"] == report["load"]["feeds"]["runs"] > 0
     assert "| measure | value | target | met |" in (tmp_path / "report.md").read_text()
