@@ -6,11 +6,14 @@ from django.db import OperationalError
 from predictions import receivers, scoreboard, services, webhooks
 from predictions.models import WebhookDelivery
 
+# Each jittered wait is anywhere up to 1, 2, 4, ... s: five retries would all be
+# spent within ten seconds one time in six, before a restarting PostgreSQL is
+# back; eight last about two minutes (under 30 s three times in a thousand).
 RETRY_OPTIONS = {
     "retry_backoff": True,
     "retry_backoff_max": 600,
     "retry_jitter": True,
-    "max_retries": 5,
+    "max_retries": 8,
 }
 
 
