@@ -147,7 +147,9 @@ class Observation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ObservationQuerySet.as_manager()
-    history = HistoricalRecords()
+    # History is read one observation at a time (by id); indexes on its other
+    # keys would only slow down every bulk write.
+    history = HistoricalRecords(no_db_index=["indicator", "fetch_run", "recorded_by"])
 
     class Meta:
         ordering = ["indicator", "date"]
