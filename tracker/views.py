@@ -56,17 +56,19 @@ class PredictionFilterForm(forms.Form):
     category = forms.ChoiceField(
         choices=[("", "Any category"), *Category.choices], required=False
     )
-    deadline_from = forms.DateField(required=False, widget=DateInput)
-    deadline_to = forms.DateField(required=False, widget=DateInput)
+    deadline_after = forms.DateField(required=False, widget=DateInput)
+    deadline_before = forms.DateField(required=False, widget=DateInput)
     sort = forms.ChoiceField(
         choices=[(key, label) for key, (label, _) in SORTS.items()], required=False
     )
 
     def clean(self) -> dict:
         data = super().clean()
-        start, end = data.get("deadline_from"), data.get("deadline_to")
+        start, end = data.get("deadline_after"), data.get("deadline_before")
         if start and end and start > end:
-            self.add_error("deadline_to", "The end of the range is before its start.")
+            self.add_error(
+                "deadline_before", "The end of the range is before its start."
+            )
         return data
 
     def apply(self, predictions: QuerySet[Prediction]) -> QuerySet[Prediction]:
@@ -77,10 +79,10 @@ class PredictionFilterForm(forms.Form):
             predictions = predictions.filter(current_score__status=data["status"])
         if data["category"]:
             predictions = predictions.filter(category=data["category"])
-        if data["deadline_from"]:
-            predictions = predictions.filter(deadline__gte=data["deadline_from"])
-        if data["deadline_to"]:
-            predictions = predictions.filter(deadline__lte=data["deadline_to"])
+        if data["deadline_after"]:
+            predictions = predictions.filter(deadline__gte=data["deadline_after"])
+        if data["deadline_before"]:
+            predictions = predictions.filter(deadline__lte=data["deadline_before"])
         return predictions.order_by(*SORTS[data["sort"] or "deadline"][1])
 
 

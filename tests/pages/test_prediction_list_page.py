@@ -44,7 +44,7 @@ def test_list_filters_by_deadline_range(client, db):
         PredictionFactory(slug=f"due-{month}", deadline=datetime.date(2026, month, 1))
 
     response = client.get(
-        URL, {"deadline_from": "2026-02-01", "deadline_to": "2026-11-30"}
+        URL, {"deadline_after": "2026-02-01", "deadline_before": "2026-11-30"}
     )
 
     assert listed(response) == ["due-6"]
@@ -54,11 +54,11 @@ def test_a_reversed_deadline_range_is_an_error_naming_the_field(client, db):
     PredictionFactory()
 
     response = client.get(
-        URL, {"deadline_from": "2026-12-01", "deadline_to": "2026-01-01"}
+        URL, {"deadline_after": "2026-12-01", "deadline_before": "2026-01-01"}
     )
 
     assert listed(response) == []
-    assert "deadline_to" in response.context["form"].errors
+    assert "deadline_before" in response.context["form"].errors
     assert b"The end of the range is before its start." in response.content
 
 
