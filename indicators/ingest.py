@@ -354,11 +354,13 @@ def claim_feed(
 
 
 def _close_interrupted_runs(feed: Feed) -> None:
-    # We hold the claim, so a run still marked running died with its worker.
+    # We hold the claim, so a run still marked running was cut short: its
+    # worker died, or lost the database before it could record the end.
     FetchRun.objects.filter(feed=feed, outcome=Outcome.RUNNING).update(
         outcome=Outcome.FAILED,
         finished_at=timezone.now(),
-        error="interrupted: the worker stopped before the run finished",
+        error="interrupted: the run stopped before it finished (its worker "
+        "died or lost the database); a later run took over",
     )
 
 
