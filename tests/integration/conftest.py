@@ -53,19 +53,19 @@ def worker_database_url() -> str:
     )
 
 
-class WorkerProcess:
-    """Starts, kills and stops one worker (its whole process group)."""
+class ServiceProcess:
+    """A long-running command in a process group of its own, logging to a file.
+
+    A group of its own, so that stopping or killing it reaches its children
+    too (a worker's pool, gunicorn's workers).
+    """
+
+    what = "the process"
 
     def __init__(self, log_path: Path, **overrides: str) -> None:
         self.log_path = log_path
         self.overrides = overrides
         self.process: subprocess.Popen | None = None
-        self.name = ""
-        self.broker = Celery(
-            "integration-tests",
-            broker=BROKER_URL,
-            broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
-        )
 
     def environment(self) -> dict[str, str]:
         return {
@@ -80,13 +80,8 @@ class WorkerProcess:
             **self.overrides,
         }
 
-    def start(self) -> None:
-        self.name = f"feeds-{uuid.uuid4().hex[:8]}@integration"
-        command = [str(CELERY), "-A", "tracker", "worker", "--pool", "prefork"]
-        command += ["--concurrency", "2", "--hostname", self.name]
-        command += ["--without-gossip", "--without-mingle", "--loglevel", "info"]
+    def launch(self, command: list[str]) -> None:
         with self.log_path.open("a") as log:
-            # A session of its own: killing its group kills the pool children too.
             self.process = subprocess.Popen(
                 command,
                 cwd=ROOT,
@@ -95,17 +90,16 @@ class WorkerProcess:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        wait_for(self.is_ready, timeout=START_TIMEOUT, what="the worker to start")
 
-    def is_ready(self) -> bool:
+    def is_running(self) -> bool:
+        """True while the process lives; fails the test with its log if not."""
         if self.process is None or self.process.poll() is not None:
             log = self.log_path.read_text()[-3000:]
-            pytest.fail(f"the Celery worker exited; its log ends with:\n{log}")
-        replies = self.broker.control.ping(destination=[self.name], timeout=0.5)
-        return bool(replies)
+            pytest.fail(f"{self.what} exited; its log ends with:\n{log}")
+        return True
 
     def kill(self) -> None:
-        """SIGKILL the worker and its pool children, as a crash would."""
+        """SIGKILL the process group, as a crash would."""
         self._signal_group(signal.SIGKILL)
 
     def stop(self) -> None:
@@ -124,50 +118,63 @@ class WorkerProcess:
             self.process.wait(timeout=5)
         self.process = None
 
+
+class WorkerProcess(ServiceProcess):
+    """Starts, kills and stops one Celery worker."""
+
+    what = "the Celery worker"
+
+    def __init__(self, log_path: Path, **overrides: str) -> None:
+        super().__init__(log_path, **overrides)
+        self.name = ""
+        self.broker = Celery(
+            "integration-tests",
+            broker=BROKER_URL,
+            broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+        )
+
+    def start(self) -> None:
+        self.name = f"feeds-{uuid.uuid4().hex[:8]}@integration"
+        command = [str(CELERY), "-A", "tracker", "worker", "--pool", "prefork"]
+        command += ["--concurrency", "2", "--hostname", self.name]
+        command += ["--without-gossip", "--without-mingle", "--loglevel", "info"]
+        self.launch(command)
+        wait_for(self.is_ready, timeout=START_TIMEOUT, what="the worker to start")
+
+    def is_ready(self) -> bool:
+        self.is_running()
+        replies = self.broker.control.ping(destination=[self.name], timeout=0.5)
+        return bool(replies)
+
     def send(self, task: str, *args: Any) -> str:
         """Publish a task to the worker's broker; returns the task id."""
         return self.broker.send_task(task, args=list(args)).id
 
 
-class WebServer:
+class WebServer(ServiceProcess):
     """Gunicorn serving the site with the test settings, on a free local port.
 
     `overrides` replace environment variables (a DATABASE_URL or REDIS_URL
-    through a `TcpProxy`, say); the environment is otherwise the worker's.
+    through a `TcpProxy`, say).
     """
 
-    def __init__(self, log_path: Path, **overrides: str) -> None:
-        self.log_path = log_path
-        self.overrides = overrides
-        self.port = 0
-        self.process: subprocess.Popen | None = None
+    what = "gunicorn"
 
-    def environment(self) -> dict[str, str]:
-        worker = WorkerProcess(self.log_path)
+    def __init__(self, log_path: Path, **overrides: str) -> None:
         site = {"ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0"}
-        return {**worker.environment(), **site, **self.overrides}
+        super().__init__(log_path, **{**site, **overrides})
+        self.port = 0
 
     def start(self) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         command = [str(GUNICORN), "tracker.wsgi", "-b", f"127.0.0.1:{self.port}"]
-        command += ["-w", "2", "-k", "sync", "--timeout", "30"]
-        with self.log_path.open("a") as log:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=self.environment(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.launch(command + ["-w", "2", "-k", "sync", "--timeout", "30"])
         wait_for(self.is_ready, timeout=START_TIMEOUT, what="gunicorn to start")
 
     def is_ready(self) -> bool:
-        if self.process is None or self.process.poll() is not None:
-            log = self.log_path.read_text()[-3000:]
-            pytest.fail(f"gunicorn exited; its log ends with:\n{log}")
+        self.is_running()
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                 return True
@@ -176,17 +183,6 @@ class WebServer:
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
-        self.process = None
 
 
 @pytest.fixture(scope="module")
