@@ -146,6 +146,13 @@ class WorkerProcess(ServiceProcess):
         replies = self.broker.control.ping(destination=[self.name], timeout=0.5)
         return bool(replies)
 
+    def start_after_visibility_timeout(self, since: float) -> None:
+        """Start again once tasks delivered before `since` (a monotonic time)
+        are handed out anew: Redis does so for an unacknowledged task older
+        than the visibility timeout, and a starting worker restores it at once."""
+        time.sleep(max(0.0, since + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))
+        self.start()
+
     def send(self, task: str, *args: Any) -> str:
         """Publish a task to the worker's broker; returns the task id."""
         return self.broker.send_task(task, args=list(args)).id

@@ -15,8 +15,7 @@ import pytest
 import redis
 from django.db import connection
 
-from indicators.models import FetchRun, Observation, Outcome
-from tests.feed_fixtures import SWEBENCH, VERIFIED_BEST
+from tests.feed_fixtures import SWEBENCH
 from tests.integration.conftest import (
     BROKER_URL,
     WebServer,
@@ -26,7 +25,7 @@ from tests.integration.conftest import (
 )
 from tests.integration.test_worker_feeds import (
     FETCH_FEED,
-    stored_values,
+    assert_cut_short_then_completed,
     swebench_feed,
     task_succeeded,
 )
@@ -110,12 +109,7 @@ def test_a_feed_run_cut_off_from_the_database_retries_and_completes(
     database_proxy.open_port()
 
     wait_for(lambda: task_succeeded(task_id), timeout=40, what="the retried run")
-    cut_off, completed = FetchRun.objects.order_by("started_at")
-    assert (cut_off.task_id, completed.task_id) == (task_id, task_id)
-    assert cut_off.outcome == Outcome.FAILED
-    assert (completed.outcome, completed.rows_new) == (Outcome.OK, 13), completed.error
-    assert stored_values(feed.indicator) == VERIFIED_BEST
-    assert Observation.history.count() == len(VERIFIED_BEST)
+    assert_cut_short_then_completed(feed, task_id)
 
 
 def test_a_request_while_the_database_is_down_gets_a_503_with_a_message(

@@ -9,7 +9,7 @@ from django_celery_results.models import TaskResult
 from indicators.models import Aggregation, FeedFormat, FetchRun, Observation, Outcome
 from tests.factories import FeedFactory, IndicatorFactory
 from tests.feed_fixtures import SWEBENCH, VERIFIED_BEST
-from tests.integration.conftest import VISIBILITY_TIMEOUT, wait_for
+from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +38,17 @@ def finished_runs(feed, count: int = 1) -> list[FetchRun]:
     runs = FetchRun.objects.filter(feed=feed).exclude(outcome=Outcome.RUNNING)
     runs = list(runs.order_by("started_at"))
     return runs if len(runs) >= count else []
+
+
+def assert_cut_short_then_completed(feed, task_id: str) -> None:
+    """Two runs of one task: one cut short, then one that stored everything once."""
+    interrupted, completed = FetchRun.objects.filter(feed=feed).order_by("started_at")
+    assert (interrupted.task_id, completed.task_id) == (task_id, task_id)
+    assert interrupted.outcome == Outcome.FAILED
+    assert interrupted.error.startswith("interrupted")
+    assert (completed.outcome, completed.rows_new) == (Outcome.OK, 13), completed.error
+    assert stored_values(feed.indicator) == VERIFIED_BEST
+    assert Observation.history.count() == len(VERIFIED_BEST)
 
 
 def task_succeeded(task_id: str) -> bool:
@@ -131,20 +142,7 @@ def test_a_run_killed_with_its_worker_is_redelivered_and_completes(worker, feed_
     delivered_before = time.monotonic()
 
     worker.kill()
-    # Redis hands an unacknowledged task out again once it is older than the
-    # visibility timeout; a starting worker restores such tasks straight away.
-    wait_for(
-        lambda: time.monotonic() > delivered_before + VISIBILITY_TIMEOUT + 0.5,
-        timeout=VISIBILITY_TIMEOUT + 5,
-        what="the visibility timeout",
-    )
-    worker.start()
+    worker.start_after_visibility_timeout(since=delivered_before)
 
     wait_for(lambda: task_succeeded(task_id), timeout=30, what="the redelivery")
-    interrupted, completed = FetchRun.objects.order_by("started_at")
-    assert (interrupted.task_id, completed.task_id) == (task_id, task_id)
-    assert interrupted.outcome == Outcome.FAILED
-    assert interrupted.error.startswith("interrupted")
-    assert (completed.outcome, completed.rows_new) == (Outcome.OK, 13), completed.error
-    assert stored_values(feed.indicator) == VERIFIED_BEST
-    assert Observation.history.count() == len(VERIFIED_BEST)
+    assert_cut_short_then_completed(feed, task_id)

@@ -12,7 +12,7 @@ from django_celery_results.models import TaskResult
 from indicators.models import Indicator
 from predictions import scoreboard
 from predictions.models import Prediction, Score, StatusChange, Webhook, WebhookDelivery
-from tests.integration.conftest import BROKER_URL, VISIBILITY_TIMEOUT, wait_for
+from tests.integration.conftest import BROKER_URL, wait_for
 from tests.predictions.test_webhooks import Receiver, serve
 from tests.synthetic import build_synthetic_record
 
@@ -72,14 +72,7 @@ def test_a_rescore_killed_with_its_worker_is_redelivered_and_completes(worker):
 
     worker.kill()
     assert not Score.objects.exists()  # the kill landed before the commit
-    # As for a feed run: the task goes back to the queue once it is older
-    # than the visibility timeout, and a starting worker restores it at once.
-    wait_for(
-        lambda: time.monotonic() > delivered_before + VISIBILITY_TIMEOUT + 0.5,
-        timeout=VISIBILITY_TIMEOUT + 5,
-        what="the visibility timeout",
-    )
-    worker.start()
+    worker.start_after_visibility_timeout(since=delivered_before)
 
     wait_for(lambda: task_succeeded(task_id), timeout=60, what="the redelivery")
     assert_scored_once_today(LARGE["predictions"])
