@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from indicators import record
 from indicators.models import FINITE_LIMIT, Feed, FetchRun, Indicator, Observation
 from indicators.services import (
     ObservationData,
@@ -22,17 +23,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = [
-            "slug",
-            "name",
-            "description",
-            "unit",
-            "scale",
-            "min_value",
-            "max_value",
-            "category",
-            "observation_count",
-        ]
+        # The record file's columns, and how many values it has.
+        fields = [*record.INDICATOR_FIELDS, "observation_count"]
 
 
 class ObservationSerializer(serializers.ModelSerializer):
@@ -40,18 +32,10 @@ class ObservationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Observation
+        # The record file's columns, and where and when each value came in.
         fields = [
             "id",
-            "indicator",
-            "date",
-            "value",
-            "low",
-            "high",
-            "is_estimate",
-            "is_secondary",
-            "source_url",
-            "source_title",
-            "note",
+            *record.OBSERVATION_COLUMNS,
             "origin",
             "created_at",
             "updated_at",
