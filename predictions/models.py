@@ -363,3 +363,19 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status_change_id} → {self.webhook}"
+
+
+class DeferredRescore(models.Model):
+    """An indicator whose rescore could not be queued because the broker was down.
+
+    Written only when publishing fails and deleted by the task that rescores
+    it, so the table is empty whenever the broker is up (``predictions.outbox``).
+    """
+
+    indicator = models.OneToOneField(
+        Indicator, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    deferred_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"rescore of indicator {self.indicator_id}, deferred {self.deferred_at}"

@@ -4,11 +4,22 @@ A feed run or a CSV import announces many values in a burst; each indicator
 gets one pending rescore, a few seconds later, however many values arrive
 meanwhile. The pending marks live in the cache: when Redis is down every
 announcement enqueues its own rescore (wasteful but never lost).
+
+The values are already committed when they are announced, so a broker that
+cannot be reached must not fail the request that saved them: the rescore is
+then kept in the database (``predictions.outbox``) and run once the broker is
+back. The publish gives up quickly (``CELERY_TASK_PUBLISH_RETRY_POLICY``).
 """
 
+import logging
 from collections.abc import Iterable
 
 from django.core.cache import cache
+from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from predictions import outbox
+
+logger = logging.getLogger(__name__)
 
 PENDING_KEY = "rescore-pending:{}"
 DEBOUNCE_SECONDS = 5
@@ -18,13 +29,27 @@ PENDING_SECONDS = 300
 
 
 def on_observations_changed(sender, *, indicator_ids: list[int], **kwargs) -> None:
-    from predictions import tasks
-
     fresh = [pk for pk in indicator_ids if _mark_pending(pk)]
     if fresh:
+        _enqueue_rescore(fresh)
+
+
+def _enqueue_rescore(indicator_ids: list[int]) -> None:
+    from predictions import tasks
+
+    try:
         tasks.rescore_indicators_task.apply_async(
-            args=[fresh], countdown=DEBOUNCE_SECONDS
+            args=[indicator_ids], countdown=DEBOUNCE_SECONDS
         )
+    except BrokerUnavailable as error:
+        logger.warning(
+            "broker unavailable, rescore of indicators %s deferred: %s",
+            indicator_ids,
+            error,
+        )
+        outbox.defer_rescore(indicator_ids)
+        # No task is waiting, so the next change must not wait on these marks.
+        clear_pending(indicator_ids)
 
 
 def _mark_pending(indicator_id: int) -> bool:

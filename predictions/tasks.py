@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from predictions import receivers, scoreboard, services, webhooks
+from predictions import outbox, receivers, scoreboard, services, webhooks
 from predictions.models import WebhookDelivery
 
 # Each jittered wait is anywhere up to 1, 2, 4, ... s: five retries would all be
@@ -66,3 +66,10 @@ def deliver_webhook_task(delivery_id: int) -> dict:
         "delivered": delivery.delivered_at is not None,
         "attempts": delivery.attempts,
     }
+
+
+# Every minute, mostly on an empty table: no result row is kept for it.
+@shared_task(ignore_result=True, autoretry_for=(OperationalError,), **RETRY_OPTIONS)
+def rescore_deferred_task() -> dict:
+    """Run the rescores deferred while the broker was unreachable."""
+    return {"indicators": outbox.rescore_deferred()}
