@@ -34,7 +34,7 @@ run: $(RUN_STAMP)
 	DEBUG=1 $(BIN)/python manage.py ensure_local_admin
 	@echo "The tracker is at http://127.0.0.1:8000/ (Ctrl-C stops it and its worker)."
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(BIN)/celery -A tracker worker --beat --scheduler django \
+	DEBUG=1 $(BIN)/celery -A tracker worker --beat \
 		--concurrency 1 --loglevel warning & worker=$$!; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -127,6 +127,8 @@ if REDIS_URL:
         # With acks_late, a task whose worker died is handed to another worker
         # after this many seconds.
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # Unset, a Redis host that drops packets holds a publish for minutes.
+        "socket_connect_timeout": 1,
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -157,7 +159,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A request that saved a value publishes its rescore: with the broker down it
+# gives up within about a second and defers the rescore (predictions.outbox).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# The database schedule; a job that falls due while the broker is down is
+# sent when it is back, not skipped to its next period.
+CELERY_BEAT_SCHEDULER = "tracker.beat:ResendingDatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 
 # --- Feeds ------------------------------------------------------------------
