@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from predictions import services
 from predictions.models import (
+    DeferredRescore,
     Prediction,
     Score,
     Source,
@@ -230,4 +231,18 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     raw_id_fields = ["status_change", "webhook"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(DeferredRescore)
+class DeferredRescoreAdmin(admin.ModelAdmin):
+    """Read-only: rows come and go with broker outages (``predictions.outbox``)."""
+
+    list_display = ["indicator", "deferred_at"]
+    list_select_related = ["indicator"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

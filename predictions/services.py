@@ -6,6 +6,7 @@ writes one ``Score`` per prediction and day in a single upsert, so running it
 twice on the same day changes nothing but ``computed_at``.
 """
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,10 +17,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from predictions import scoring, series, webhooks
+from predictions import scoreboard, scoring, series, webhooks
 from predictions.models import CLAIM_FIELDS, Prediction, Score, Status, StatusChange
 from tracker import memo
+
+logger = logging.getLogger(__name__)
 
 # Everything a rescore reads of a prediction, with the current score it replaces.
 PREDICTION_FIELDS = (
@@ -142,7 +146,7 @@ def _rescore(
         change_ids = [change.pk for change in changes]
         # Off the rescore's clock: an incremental rescore takes a few
         # milliseconds, rebuilding the scoreboard several times that.
-        _tasks().refresh_scoreboard_task.delay_on_commit()
+        transaction.on_commit(_refresh_scoreboard_soon)
         memo.bump_version()  # the API's kept pages show current scores
         if change_ids:
             transaction.on_commit(lambda: webhooks.schedule_deliveries(change_ids))
@@ -153,6 +157,16 @@ def _rescore(
         status_changes=len(changes),
         seconds=time.perf_counter() - started,
     )
+
+
+def _refresh_scoreboard_soon() -> None:
+    """Queue the scoreboard's rebuild; rebuild it here if the broker is down,
+    as the change is committed and must not turn into an error."""
+    try:
+        _tasks().refresh_scoreboard_task.delay()
+    except BrokerUnavailable as error:
+        logger.warning("broker unavailable, scoreboard rebuilt in place: %s", error)
+        scoreboard.refresh_scoreboard()
 
 
 def _tasks() -> ModuleType:

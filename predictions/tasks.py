@@ -73,3 +73,9 @@ def deliver_webhook_task(delivery_id: int) -> dict:
 def rescore_deferred_task() -> dict:
     """Run the rescores deferred while the broker was unreachable."""
     return {"indicators": outbox.rescore_deferred()}
+
+
+@shared_task(ignore_result=True, autoretry_for=(OperationalError,), **RETRY_OPTIONS)
+def send_missed_deliveries_task() -> int:
+    """Queue the webhook deliveries created while the broker was unreachable."""
+    return webhooks.send_missed()

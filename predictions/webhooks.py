@@ -6,21 +6,28 @@ every attempt. The body is signed with the webhook's secret:
 ``X-Tracker-Signature: sha256=<hex HMAC-SHA256 of the raw body>``.
 """
 
+import datetime
 import hashlib
 import hmac
 import json
+import logging
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from predictions.models import StatusChange, Webhook, WebhookDelivery
 
 TIMEOUT_SECONDS = 10
 EVENT = "status_change"
 ERROR_LIMIT = 2000  # characters of an error kept on the delivery row
+# A delivery still unattempted after this long was never queued.
+MISSED_AFTER = datetime.timedelta(minutes=5)
+
+logger = logging.getLogger(__name__)
 
 
 class TransientDeliveryError(Exception):
@@ -37,8 +44,6 @@ def schedule_deliveries(status_change_ids: Iterable[int]) -> int:
     Safe to call twice for the same changes: existing deliveries are kept.
     Returns how many deliveries were enqueued.
     """
-    from predictions import tasks
-
     ids = list(status_change_ids)
     webhook_ids = list(
         Webhook.objects.filter(is_active=True).values_list("pk", flat=True)
@@ -61,9 +66,39 @@ def schedule_deliveries(status_change_ids: Iterable[int]) -> int:
             attempts=0,
         ).values_list("pk", flat=True)
     )
-    for delivery_id in pending:
-        tasks.deliver_webhook_task.delay(delivery_id)
-    return len(pending)
+    return _enqueue(pending)
+
+
+def send_missed(*, older_than: datetime.timedelta = MISSED_AFTER) -> int:
+    """Queue again the deliveries never attempted for `older_than`.
+
+    They were created while the broker was unreachable (or their task was
+    lost). ``deliver`` never sends a delivery twice once one attempt got
+    through, so queueing one still waiting in a backlog costs one extra
+    task, not an extra event.
+    """
+    missed = WebhookDelivery.objects.filter(
+        delivered_at__isnull=True,
+        attempts=0,
+        created_at__lt=timezone.now() - older_than,
+    ).values_list("pk", flat=True)
+    return _enqueue(list(missed))
+
+
+def _enqueue(delivery_ids: list[int]) -> int:
+    """One task per delivery; how many were queued before the broker failed.
+
+    A broker that cannot be reached leaves the rest for ``send_missed``.
+    """
+    from predictions import tasks
+
+    for queued, delivery_id in enumerate(delivery_ids):
+        try:
+            tasks.deliver_webhook_task.delay(delivery_id)
+        except BrokerUnavailable as error:
+            logger.warning("broker unavailable, deliveries wait: %s", error)
+            return queued
+    return len(delivery_ids)
 
 
 def build_payload(change: StatusChange) -> dict:
