@@ -136,7 +136,8 @@ class KeptListMixin:
                 data, request.accepted_media_type, self.get_renderer_context()
             )
 
-        key = f"{request.accepted_media_type}:{request.get_full_path()}"
+        # The whole URL: a page's next and previous links name the host.
+        key = f"{request.accepted_media_type}:{request.build_absolute_uri()}"
         return HttpResponse(
             RESPONSES.get_or_render(key, render), content_type="application/json"
         )

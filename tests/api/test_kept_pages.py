@@ -53,6 +53,17 @@ def test_each_query_string_is_its_own_page(api_client):
     assert [row["slug"] for row in later["results"]] == ["second"]
 
 
+def test_each_host_gets_links_to_itself(api_client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "tracker.example.org"]
+    PredictionFactory.create_batch(3)
+    page = URL.replace("50", "1")
+    api_client.get(page)
+
+    links = api_client.get(page, HTTP_HOST="tracker.example.org").json()
+
+    assert links["next"].startswith("http://tracker.example.org/")
+
+
 def test_a_rescore_shows_at_once(api_client):
     prediction = PredictionFactory(target=80.0)
     assert api_client.get(URL).json()["results"][0]["score"] is None
