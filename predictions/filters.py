@@ -28,16 +28,28 @@ class PredictionFilter(django_filters.FilterSet):
         fields = ["source", "indicator", "status", "kind", "category", "deadline"]
 
 
+def query_parameters(filterset: type[django_filters.FilterSet]) -> frozenset[str]:
+    """The query parameters a FilterSet reads; a range filter reads two."""
+    names = set()
+    for name, filter_ in filterset.base_filters.items():
+        suffixes = getattr(filter_.field.widget, "suffixes", None)
+        if suffixes:
+            names.update(f"{name}_{suffix}" for suffix in suffixes)
+        else:
+            names.add(name)
+    return frozenset(names)
+
+
 class PredictionFilterBackend(DjangoFilterBackend):
     """Skips building the FilterSet (a deep copy of every filter) when no filter
     parameter is given: the common case of a plain page."""
 
-    OTHER_PARAMETERS = frozenset({"page", "page_size", "format", "search", "ordering"})
+    PARAMETERS = query_parameters(PredictionFilter)
 
     def filter_queryset(
         self, request: Request, queryset: QuerySet, view: Any
     ) -> QuerySet:
-        if set(request.query_params) <= self.OTHER_PARAMETERS:
+        if self.PARAMETERS.isdisjoint(request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
 

@@ -116,6 +116,23 @@ def test_predictions_filter_by_deadline_range(api_client):
     assert slugs(response) == ["by-2027"]
 
 
+def test_one_deadline_bound_alone_filters(api_client):
+    for year in (2026, 2027):
+        PredictionFactory(slug=f"by-{year}", deadline=datetime.date(year, 6, 30))
+
+    response = api_client.get(URL, {"deadline_before": "2026-12-31"})
+
+    assert slugs(response) == ["by-2026"]
+
+
+def test_an_unknown_parameter_is_ignored(api_client):
+    PredictionFactory(slug="only")
+
+    response = api_client.get(URL, {"_": "1732579200"})
+
+    assert slugs(response) == ["only"]
+
+
 def test_an_unknown_status_is_a_400_naming_the_filter(api_client):
     response = api_client.get(URL, {"status": "sideways"})
 
