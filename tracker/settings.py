@@ -131,7 +131,14 @@ if REDIS_URL:
         "socket_connect_timeout": 1,
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files, not memory: the site and the worker are two processes, and the
+    # scoreboard one rebuilds is the one the other serves.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+        }
+    }
     BROKER_DIR = DATA_DIR / "broker"
     # Kombu's filesystem transport lists the folder on the first publish and
     # fails if it is missing (manage.py load_seed publishes before any worker).

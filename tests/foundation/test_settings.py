@@ -15,6 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def start_settings(**variables: str) -> subprocess.CompletedProcess:
     """Import the production settings in a fresh interpreter with these variables."""
+    return run_python("import tracker.settings", **variables)
+
+
+def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh interpreter with these variables and no service's."""
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -22,13 +27,28 @@ def start_settings(**variables: str) -> subprocess.CompletedProcess:
         not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
     }
     return subprocess.run(
-        [sys.executable, "-c", "import tracker.settings"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**clean, "DATA_DIR": "/tmp/tracker-settings-test", **variables},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_without_redis_the_site_and_the_worker_share_one_cache(tmp_path):
+    """`make run`: what the worker caches (the scoreboard) the site serves."""
+    setup = "import django; django.setup(); from django.core.cache import cache; "
+    variables = {
+        "DEBUG": "1",
+        "DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "tracker.settings",
+    }
+    run_python(setup + "cache.set('board', 'rebuilt', None)", **variables)
+
+    read = run_python(setup + "print(cache.get('board'))", **variables)
+
+    assert read.stdout.strip() == "rebuilt", read.stderr
 
 
 def test_development_key_is_refused_outside_debug():
