@@ -17,7 +17,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from indicators import ingest
+from indicators import upsert
 from indicators.models import Indicator, Observation, Origin
 from indicators.record_format import (
     NUMBER,
@@ -279,10 +279,10 @@ def save_observations(
 
     Rows not in ``rows`` are left alone: a load never deletes.
     """
-    fields = ingest.ObservationRow._fields[1:]  # all but indicator_id
-    counts = ingest.bulk_upsert_observations(
+    fields = upsert.ObservationRow._fields[1:]  # all but indicator_id
+    counts = upsert.bulk_upsert_observations(
         [
-            ingest.ObservationRow(
+            upsert.ObservationRow(
                 data.indicator.pk, *(getattr(data, name) for name in fields)
             )
             for data in rows

@@ -47,7 +47,7 @@ def timed(action: Callable[[], object]) -> float:
 def make_rows(scale: Scale, indicators: list) -> list:
     """Observations spread over the indicators: per indicator, a growing series
     reported by several sources per date, inside each indicator's range."""
-    from indicators.ingest import ObservationRow
+    from indicators.upsert import ObservationRow
 
     rng = random.Random(1)
     per_indicator = scale.observations // len(indicators)
@@ -104,14 +104,14 @@ def copy_raw(rows: list) -> None:
 
 
 def measure_ingest(scale: Scale, rows: list) -> dict:
-    from indicators import ingest
+    from indicators import upsert
 
     bulk, raw = [], []
     for _ in range(scale.runs):
         truncate_observations()
         raw.append(timed(lambda: copy_raw(rows)))
         truncate_observations()
-        bulk.append(timed(lambda: ingest.bulk_upsert_observations(rows, origin="feed")))
+        bulk.append(timed(lambda: upsert.bulk_upsert_observations(rows, origin="feed")))
     bulk_rate = len(rows) / statistics.median(bulk)
     raw_rate = len(rows) / statistics.median(raw)
     return {

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from indicators import ingest
+from indicators import ingest, upsert
 from indicators.fetchers import FetchError
-from indicators.ingest import ObservationRow, UpsertCounts, bulk_upsert_observations
 from indicators.models import Aggregation, Feed, FetchRun, Observation, Origin, Outcome
+from indicators.upsert import ObservationRow, UpsertCounts, bulk_upsert_observations
 from tests.factories import FeedFactory, IndicatorFactory, ObservationFactory
 from tests.feed_fixtures import SWEBENCH, VERIFIED_BEST
 
@@ -158,7 +158,7 @@ def test_changes_are_announced_once_per_batch(monkeypatch):
     rows = [make_row(first.pk, 1, 1.0), make_row(second.pk, 1, 1.0)]
     rows.append(make_row(first.pk, 2, 1.0))
     announced = []
-    monkeypatch.setattr(ingest, "notify_observations_changed", announced.append)
+    monkeypatch.setattr(upsert, "notify_observations_changed", announced.append)
 
     bulk_upsert_observations(rows, origin=Origin.IMPORT)
 

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
-from indicators import fetchers, ingest
+from indicators import fetchers, ingest, upsert
 from indicators.models import FetchRun, Observation, Outcome
 from indicators.record import OBSERVATION_COLUMNS
 from tests.factories import FeedFactory, IndicatorFactory, ObservationFactory
@@ -571,7 +571,7 @@ def test_a_feed_run_with_a_bad_payload_fails_and_writes_no_rows(
     assert FetchRun.objects.get() == run
 
 
-def row(indicator, **fields) -> ingest.ObservationRow:
+def row(indicator, **fields) -> upsert.ObservationRow:
     values = {
         "indicator_id": indicator.pk,
         "date": datetime.date(2025, 1, 1),
@@ -585,7 +585,7 @@ def row(indicator, **fields) -> ingest.ObservationRow:
         "note": "",
         **fields,
     }
-    return ingest.ObservationRow(**values)
+    return upsert.ObservationRow(**values)
 
 
 BULK_CASES = [
@@ -634,7 +634,7 @@ BULK_CASES = [
 @pytest.mark.parametrize(("make_rows", "field", "text"), BULK_CASES)
 def test_bulk_upsert_refuses_a_bad_batch_whole(indicators, make_rows, field, text):
     with pytest.raises(ValidationError) as caught:
-        ingest.bulk_upsert_observations(make_rows(indicators), origin="feed")
+        upsert.bulk_upsert_observations(make_rows(indicators), origin="feed")
 
     assert field in caught.value.message_dict
     assert text in " ".join(caught.value.message_dict[field])

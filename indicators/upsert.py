@@ -1,0 +1,295 @@
+"""The bulk write path of observations (feeds, large imports).
+
+``bulk_upsert_observations`` validates a whole batch first, then writes it as
+one statement on PostgreSQL (COPY into a staging table, then an upsert on the
+natural key), keeping django-simple-history's history for every new or
+changed row. Re-running a batch writes nothing.
+"""
+
+import datetime
+import math
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from indicators.models import FetchRun, Indicator, Observation
+from indicators.signals import notify_observations_changed
+
+NATURAL_KEY = ("indicator_id", "date", "source_url")
+# The columns a source reports; a row whose values all match is "unchanged".
+VALUE_COLUMNS = ("value", "low", "high", "is_estimate", "is_secondary")
+VALUE_COLUMNS += ("source_title", "note")
+SQLITE_BATCH_SIZE = 500
+STAGING_TABLE = "indicators_observation_staging"
+STAGING_TYPES = ["int8", "date", "float8", "float8", "float8", "bool", "bool"]
+STAGING_TYPES += ["text", "text", "text"]
+
+
+class ObservationRow(NamedTuple):
+    indicator_id: int
+    date: datetime.date
+    value: float
+    low: float | None
+    high: float | None
+    is_estimate: bool
+    is_secondary: bool
+    source_url: str
+    source_title: str
+    note: str
+
+
+class UpsertCounts(NamedTuple):
+    new: int
+    changed: int
+    unchanged: int
+
+
+# --- validation -----------------------------------------------------------------
+
+
+def _invalid(field: str, index: int, rows: Sequence[ObservationRow], why: str):
+    row = rows[index]
+    where = f"row {index + 1} (indicator {row.indicator_id}, {row.date})"
+    return ValidationError({field: f"{where}: {why}"})
+
+
+def _first(mask: np.ndarray) -> int | None:
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if hits.size else None
+
+
+def _check_numbers(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
+    values = np.array(columns[2], dtype=float)
+    if (bad := _first(~np.isfinite(values))) is not None:
+        raise _invalid("value", bad, rows, f"{rows[bad].value} is not finite.")
+    for field, position, is_wrong_side in (
+        ("low", 3, np.greater),
+        ("high", 4, np.less),
+    ):
+        raw = np.array(columns[position], dtype=object)
+        given = raw != None  # noqa: E711 - elementwise over an object array
+        bounds = np.where(given, raw, 0.0).astype(float)
+        if (bad := _first(given & ~np.isfinite(bounds))) is not None:
+            why = f"{field} {rows[bad][position]} is not finite."
+            raise _invalid(field, bad, rows, why)
+        if (bad := _first(given & is_wrong_side(bounds, values))) is not None:
+            why = f"{field} {bounds[bad]:g} is on the wrong side of {values[bad]:g}."
+            raise _invalid(field, bad, rows, why)
+    _check_ranges(rows, np.array(columns[0], dtype=np.int64), values)
+
+
+def _check_ranges(
+    rows: Sequence[ObservationRow], indicator_ids: np.ndarray, values: np.ndarray
+) -> None:
+    """Check every value against its indicator's range, reading each one once."""
+    ids, position = np.unique(indicator_ids, return_inverse=True)
+    found = Indicator.objects.in_bulk([int(i) for i in ids])
+    if missing := [int(i) for i in ids if int(i) not in found]:
+        bad = _first(indicator_ids == missing[0])
+        raise _invalid("indicator_id", bad, rows, "there is no such indicator.")
+    indicators = [found[int(i)] for i in ids]
+    lows = np.array(
+        [-math.inf if i.min_value is None else i.min_value for i in indicators]
+    )
+    highs = np.array(
+        [math.inf if i.max_value is None else i.max_value for i in indicators]
+    )
+    is_log = np.array([i.scale == "log" for i in indicators])
+    out = (values < lows[position]) | (values > highs[position])
+    out |= is_log[position] & (values <= 0)
+    if (bad := _first(out)) is not None:
+        try:
+            indicators[position[bad]].check_value(float(values[bad]))
+        except ValidationError as error:
+            raise _invalid("value", bad, rows, " ".join(error.messages)) from None
+
+
+def _check_keys(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
+    if (bad := _first(np.array(columns[7], dtype=object) == "")) is not None:
+        raise _invalid("source_url", bad, rows, "the source URL is empty.")
+    keys = list(zip(columns[0], columns[1], columns[7], strict=True))
+    if len(set(keys)) == len(keys):
+        return
+    seen: dict[tuple, int] = {}
+    for index, key in enumerate(keys):
+        if key in seen:
+            why = f"the same key as row {seen[key] + 1} ({key[2]})."
+            raise _invalid("date", index, rows, why)
+        seen[key] = index
+
+
+def validate_rows(rows: Sequence[ObservationRow]) -> None:
+    """Raise ValidationError naming the field and the first bad row (from 1)."""
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    _check_numbers(rows, columns)
+    _check_keys(rows, columns)
+
+
+# --- writing ----------------------------------------------------------------------
+
+
+def bulk_upsert_observations(
+    rows: Iterable[ObservationRow],
+    *,
+    origin: str,
+    fetch_run: FetchRun | None = None,
+    user=None,
+) -> UpsertCounts:
+    """Insert or update every row on its natural key, all or nothing.
+
+    Unchanged rows are not touched; new and changed ones get a history row.
+    Rescoring is announced once for the batch, after the commit.
+    """
+    rows = [
+        row if isinstance(row, ObservationRow) else ObservationRow(*row) for row in rows
+    ]
+    validate_rows(rows)
+    if not rows:
+        return UpsertCounts(0, 0, 0)
+    write = _upsert_postgresql if connection.vendor == "postgresql" else _upsert_batches
+    with transaction.atomic():
+        new, changed, touched = write(
+            rows,
+            origin=origin,
+            fetch_run_id=fetch_run.pk if fetch_run else None,
+            user=user,
+            now=timezone.now(),
+        )
+        notify_observations_changed(touched)
+    return UpsertCounts(new, changed, len(rows) - new - changed)
+
+
+def _upsert_postgresql(
+    rows: list[ObservationRow], *, user, **values
+) -> tuple[int, int, list[int]]:
+    with connection.cursor() as cursor:
+        typed = zip(ObservationRow._fields, STAGING_TYPES, strict=True)
+        columns = ", ".join(f"{name} {type_}" for name, type_ in typed)
+        cursor.execute(f"CREATE TEMP TABLE {STAGING_TABLE} ({columns}) ON COMMIT DROP")
+        columns = ", ".join(ObservationRow._fields)
+        sql = f"COPY {STAGING_TABLE} ({columns}) FROM STDIN (FORMAT BINARY)"
+        with cursor.copy(sql) as copy:
+            copy.set_types(STAGING_TYPES)
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(_upsert_sql(), {**values, "user_id": user and user.pk})
+        new, changed, touched = cursor.fetchone()
+        # Dropped now, not at commit, so a caller may upsert twice in one transaction.
+        cursor.execute(f"DROP TABLE {STAGING_TABLE}")
+    return new, changed, touched or []
+
+
+def _upsert_sql() -> str:
+    """One statement: upsert from the staging table, and history for what it wrote.
+
+    `xmax = 0` holds only for a freshly inserted row version, which tells new
+    rows from updated ones. The WHERE on DO UPDATE leaves identical rows alone,
+    so they neither get a history row nor count as changed.
+    """
+    reported = ", ".join(ObservationRow._fields)
+    updates = ", ".join(
+        f"{column} = EXCLUDED.{column}"
+        for column in (*VALUE_COLUMNS, "origin", "fetch_run_id", "recorded_by_id")
+    )
+    tracked = ", ".join(field.column for field in Observation._meta.concrete_fields)
+    current = ", ".join(f"o.{column}" for column in VALUE_COLUMNS)
+    incoming = ", ".join(f"EXCLUDED.{column}" for column in VALUE_COLUMNS)
+    return f"""
+        WITH upserted AS (
+            INSERT INTO indicators_observation AS o ({reported}, origin,
+                fetch_run_id, recorded_by_id, created_at, updated_at)
+            SELECT {reported}, %(origin)s, %(fetch_run_id)s, %(user_id)s,
+                %(now)s, %(now)s
+            FROM {STAGING_TABLE}
+            ON CONFLICT ({", ".join(NATURAL_KEY)}) DO UPDATE
+                SET {updates}, updated_at = EXCLUDED.updated_at
+                WHERE ({current}) IS DISTINCT FROM ({incoming})
+            RETURNING o.*, (o.xmax = 0) AS is_new
+        ), history AS (
+            INSERT INTO indicators_historicalobservation ({tracked}, history_date,
+                history_change_reason, history_type, history_user_id)
+            SELECT {tracked}, %(now)s, NULL,
+                CASE WHEN is_new THEN '+' ELSE '~' END, %(user_id)s
+            FROM upserted
+        )
+        SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new),
+            array_agg(DISTINCT indicator_id)
+        FROM upserted
+    """
+
+
+def _upsert_batches(
+    rows: list[ObservationRow],
+    *,
+    origin: str,
+    fetch_run_id: int | None,
+    user,
+    now: datetime.datetime,
+) -> tuple[int, int, list[int]]:
+    """The portable path (SQLite): read what exists, then write the difference."""
+    new_count = changed_count = 0
+    touched: set[int] = set()
+    provenance = {"origin": origin, "fetch_run_id": fetch_run_id, "recorded_by": user}
+    for start in range(0, len(rows), SQLITE_BATCH_SIZE):
+        batch = rows[start : start + SQLITE_BATCH_SIZE]
+        existing = _existing_by_key(batch)
+        fresh, changed = [], []
+        for row in batch:
+            current = existing.get((row.indicator_id, row.date, row.source_url))
+            if current is None:
+                fresh.append(Observation(**row._asdict(), **provenance))
+            elif any(getattr(current, c) != getattr(row, c) for c in VALUE_COLUMNS):
+                for column in VALUE_COLUMNS:
+                    setattr(current, column, getattr(row, column))
+                for name, value in {**provenance, "updated_at": now}.items():
+                    setattr(current, name, value)
+                changed.append(current)
+        _write_batch(fresh, changed, user=user, now=now)
+        new_count += len(fresh)
+        changed_count += len(changed)
+        touched.update(obs.indicator_id for obs in (*fresh, *changed))
+    return new_count, changed_count, sorted(touched)
+
+
+def _existing_by_key(batch: Sequence[ObservationRow]) -> dict[tuple, Observation]:
+    candidates = Observation.objects.filter(
+        indicator_id__in={row.indicator_id for row in batch},
+        date__in={row.date for row in batch},
+        source_url__in={row.source_url for row in batch},
+    )
+    return {(o.indicator_id, o.date, o.source_url): o for o in candidates}
+
+
+def _write_batch(
+    fresh: list[Observation],
+    changed: list[Observation],
+    *,
+    user,
+    now: datetime.datetime,
+) -> None:
+    # update_conflicts covers a row another writer inserted since the read.
+    Observation.objects.bulk_create(
+        fresh,
+        update_conflicts=True,
+        unique_fields=NATURAL_KEY,
+        update_fields=[*VALUE_COLUMNS, "origin", "fetch_run", "updated_at"],
+    )
+    update_fields = [*VALUE_COLUMNS, "origin", "fetch_run", "recorded_by", "updated_at"]
+    Observation.objects.bulk_update(changed, update_fields)
+    for objects, is_update in ((fresh, False), (changed, True)):
+        Observation.history.bulk_history_create(
+            objects,
+            update=is_update,
+            default_user=user,
+            default_change_reason=None,
+            default_date=now,
+        )
+
+
+# --- feeds ------------------------------------------------------------------------
