@@ -126,7 +126,8 @@ def validate_rows(rows: Sequence[ObservationRow]) -> None:
     """Raise ValidationError naming the field and the first bad row (from 1)."""
     if not rows:
         return
-    columns = list(zip(*rows, strict=True))
+    # Column by column: zip(*rows) over a million rows is several times slower.
+    columns = [[row[i] for row in rows] for i in range(len(ObservationRow._fields))]
     _check_numbers(rows, columns)
     _check_keys(rows, columns)
 
