@@ -28,11 +28,10 @@ from indicators.record_format import (
     check_unique,
     decode,
     dump_yaml,
-    errors_from_validation,
     format_number,
     parse_date,
     parse_number,
-    read_yaml_items,
+    read_model_items,
 )
 from indicators.services import ObservationData, validate_observation
 
@@ -78,21 +77,7 @@ def read_indicators(
     raw: bytes, *, file: str = "indicators.yaml"
 ) -> tuple[list[Indicator], list[RecordError]]:
     """Unsaved indicators, checked by the model's own field and constraint rules."""
-    items, errors = read_yaml_items(raw, file=file, spec=INDICATOR_SPEC)
-    errors += check_unique(((i.where, i.data.get("slug")) for i in items), file=file)
-    indicators = []
-    for item in items:
-        if not item.is_complete(INDICATOR_SPEC):
-            continue
-        indicator = Indicator(**item.data)
-        try:
-            indicator.full_clean(validate_unique=False)
-        except ValidationError as error:
-            errors += errors_from_validation(
-                error, file=file, where=item.where, model=Indicator
-            )
-        indicators.append(indicator)
-    return indicators, errors
+    return read_model_items(raw, file=file, spec=INDICATOR_SPEC, model=Indicator)
 
 
 def indicator_to_dict(indicator: Indicator) -> dict:

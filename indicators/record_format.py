@@ -9,7 +9,7 @@ blocks, one blank line between items. Loading then exporting gives the same byte
 import datetime
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -293,3 +293,32 @@ def check_unique(keys: Iterable[tuple[str, object]], *, file: str) -> list[Recor
         else:
             first_seen[key] = where
     return errors
+
+
+def read_model_items(
+    raw: bytes,
+    *,
+    file: str,
+    spec: Mapping[str, tuple[str, bool]],
+    model: type[Model],
+    check: Callable[[Item], list[RecordError]] | None = None,
+) -> tuple[list[Model], list[RecordError]]:
+    """Unsaved `model` instances from a YAML list, with unique slugs, each
+    checked by the model's own field and constraint rules and by `check`."""
+    items, errors = read_yaml_items(raw, file=file, spec=spec)
+    errors += check_unique(((i.where, i.data.get("slug")) for i in items), file=file)
+    instances = []
+    for item in items:
+        if not item.is_complete(spec):
+            continue
+        if check is not None:
+            errors += check(item)
+        instance = model(**item.data)
+        try:
+            instance.full_clean(validate_unique=False)
+        except ValidationError as error:
+            errors += errors_from_validation(
+                error, file=file, where=item.where, model=model
+            )
+        instances.append(instance)
+    return instances, errors

@@ -30,6 +30,7 @@ from indicators.record_format import (
     dump_yaml,
     errors_from_validation,
     parse_number,
+    read_model_items,
     read_yaml_items,
 )
 from predictions.models import CLAIM_FIELDS, Prediction, Source
@@ -158,22 +159,15 @@ def source_to_dict(source: Source) -> dict:
 def read_sources(
     raw: bytes, *, file: str = "sources.yaml"
 ) -> tuple[list[Source], list[RecordError]]:
-    items, errors = read_yaml_items(raw, file=file, spec=SOURCE_SPEC)
-    errors += check_unique(((i.where, i.data.get("slug")) for i in items), file=file)
-    sources = []
-    for item in items:
-        if not item.is_complete(SOURCE_SPEC):
-            continue
-        errors += _check_supplements(item.data["supplements"], file, item.where)
-        source = Source(**item.data)
-        try:
-            source.full_clean(validate_unique=False)
-        except ValidationError as error:
-            errors += errors_from_validation(
-                error, file=file, where=item.where, model=Source
-            )
-        sources.append(source)
-    return sources, errors
+    return read_model_items(
+        raw,
+        file=file,
+        spec=SOURCE_SPEC,
+        model=Source,
+        check=lambda item: _check_supplements(
+            item.data["supplements"], file, item.where
+        ),
+    )
 
 
 def _check_supplements(supplements: list, file: str, where: str) -> list[RecordError]:
