@@ -8,13 +8,11 @@ write path). Each case names the problem it expects to see in the error.
 import datetime
 import html
 import json
-import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.throttling import SimpleRateThrottle
 
 from indicators import fetchers, ingest, upsert
 from indicators.models import FetchRun, Observation, Outcome
@@ -26,21 +24,6 @@ pytestmark = pytest.mark.django_db
 API_URL = "/api/v1/observations/"
 HUGE = "x" * 10_000
 HUGE_URL = "https://example.org/" + "a" * 10_000
-
-
-@pytest.fixture(autouse=True)
-def quiet_throttle_and_own_cache(monkeypatch, settings) -> None:
-    """Many requests from 127.0.0.1, and a Redis shared with other runs."""
-    monkeypatch.setattr(
-        SimpleRateThrottle,
-        "THROTTLE_RATES",
-        {"anon": "100000/minute", "user": "100000/minute"},
-    )
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        name: {**config, "KEY_PREFIX": prefix}
-        for name, config in settings.CACHES.items()
-    }
 
 
 @pytest.fixture(autouse=True)
