@@ -35,16 +35,6 @@ from indicators.record_format import (
 )
 from indicators.services import ObservationData, validate_observation
 
-INDICATOR_FIELDS = (
-    "slug",
-    "name",
-    "description",
-    "unit",
-    "scale",
-    "min_value",
-    "max_value",
-    "category",
-)
 OBSERVATION_COLUMNS = (
     "indicator",
     "date",
@@ -71,6 +61,8 @@ INDICATOR_SPEC = {
     "max_value": (NUMBER, False),
     "category": (TEXT, True),
 }
+# The record file's fields of an indicator, in order.
+INDICATOR_FIELDS = tuple(INDICATOR_SPEC)
 
 
 def read_indicators(

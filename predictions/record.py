@@ -35,15 +35,6 @@ from indicators.record_format import (
 )
 from predictions.models import CLAIM_FIELDS, Prediction, Source
 
-SOURCE_FIELDS = (
-    "slug",
-    "name",
-    "authors",
-    "published",
-    "url",
-    "description",
-    "supplements",
-)
 PREDICTION_FIELDS = (
     "slug",
     "source",
@@ -75,6 +66,8 @@ SOURCE_SPEC = {
     "description": (TEXT, False),
     "supplements": (LIST, False),
 }
+# The record file's fields of a source, in order.
+SOURCE_FIELDS = tuple(SOURCE_SPEC)
 REQUIRED_PREDICTION_FIELDS = {
     "slug",
     "source",
