@@ -34,7 +34,8 @@ VERSION_KEY = "record:version"
 MEMO_SECONDS = 60
 VERSION_CHECK_SECONDS = 1.0
 MAX_ENTRIES = 256
-MAX_BYTES = 2_000_000  # per entry; a larger body is rendered every time
+# A larger body is not kept; at most about 128 MB of copies per process.
+MAX_BYTES = 500_000
 
 
 def record_version() -> str | None:

@@ -171,3 +171,13 @@ def test_a_change_made_elsewhere_shows_after_the_check_period(api_client, monkey
     assert api_client.get(URL).json()["results"][0]["claim"] == "The old wording."
     monkeypatch.setattr(memo, "VERSION_CHECK_SECONDS", 0)
     assert api_client.get(URL).json()["results"][0]["claim"] == "The new wording."
+
+
+def test_a_body_over_the_size_limit_is_not_kept(monkeypatch):
+    kept, renders = memo.Memo(), []
+    monkeypatch.setattr(memo, "MAX_BYTES", 3)
+
+    for _ in range(2):
+        kept.get_or_render("page", lambda: renders.append(1) or b"four")
+
+    assert len(renders) == 2
