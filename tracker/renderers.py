@@ -40,8 +40,11 @@ class CSVRenderer(BaseRenderer):
         accepted_media_type: str | None = None,
         renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
-        view = (renderer_context or {}).get("view")
-        if not isinstance(data, list):
+        context = renderer_context or {}
+        response, view = context.get("response"), context.get("view")
+        # An error may be a list too (of messages, not rows).
+        is_error = response is not None and response.status_code >= 400
+        if is_error or not isinstance(data, list):
             return self.write([{"detail": json.dumps(data)}], ["detail"])
         columns = getattr(view, "csv_columns", None) or list(data[0] if data else [])
         return self.write(data, list(columns))

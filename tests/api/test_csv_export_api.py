@@ -78,3 +78,19 @@ def test_the_export_is_served_as_csv(api_client):
     response = api_client.get("/api/v1/observations/", {"format": "csv"})
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ({"status": "sideways"}, "status"),  # an error naming a field
+        ({"search": "a\x00b"}, "Null character"),  # an error that is a list
+    ],
+)
+def test_a_refused_export_is_a_400_with_its_reason_as_csv(api_client, query, named):
+    response = api_client.get("/api/v1/predictions/", {**query, "format": "csv"})
+
+    columns, rows = read_csv(response)
+    assert response.status_code == 400
+    assert columns == ["detail"]
+    assert named in rows[0]["detail"]
