@@ -8,18 +8,15 @@ announcement enqueues its own rescore (wasteful but never lost).
 The values are already committed when they are announced, so a broker that
 cannot be reached must not fail the request that saved them: the rescore is
 then kept in the database (``predictions.outbox``) and run once the broker is
-back. The publish gives up quickly (``CELERY_TASK_PUBLISH_RETRY_POLICY``).
+back (``tracker.broker``).
 """
 
-import logging
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from predictions import outbox
-
-logger = logging.getLogger(__name__)
+from tracker import broker
 
 PENDING_KEY = "rescore-pending:{}"
 DEBOUNCE_SECONDS = 5
@@ -37,19 +34,18 @@ def on_observations_changed(sender, *, indicator_ids: list[int], **kwargs) -> No
 def _enqueue_rescore(indicator_ids: list[int]) -> None:
     from predictions import tasks
 
-    try:
-        tasks.rescore_indicators_task.apply_async(
-            args=[indicator_ids], countdown=DEBOUNCE_SECONDS
-        )
-    except BrokerUnavailable as error:
-        logger.warning(
-            "broker unavailable, rescore of indicators %s deferred: %s",
-            indicator_ids,
-            error,
-        )
+    def defer() -> None:
         outbox.defer_rescore(indicator_ids)
         # No task is waiting, so the next change must not wait on these marks.
         clear_pending(indicator_ids)
+
+    broker.send_or(
+        lambda: tasks.rescore_indicators_task.apply_async(
+            args=[indicator_ids], countdown=DEBOUNCE_SECONDS
+        ),
+        defer,
+        f"rescore of indicators {indicator_ids} deferred",
+    )
 
 
 def _mark_pending(indicator_id: int) -> bool:

@@ -6,7 +6,6 @@ writes one ``Score`` per prediction and day in a single upsert, so running it
 twice on the same day changes nothing but ``computed_at``.
 """
 
-import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,13 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from predictions import scoreboard, scoring, series, webhooks
 from predictions.models import CLAIM_FIELDS, Prediction, Score, Status, StatusChange
-from tracker import memo
-
-logger = logging.getLogger(__name__)
+from tracker import broker, memo
 
 # Everything a rescore reads of a prediction, with the current score it replaces.
 PREDICTION_FIELDS = (
@@ -162,11 +158,11 @@ def _rescore(
 def _refresh_scoreboard_soon() -> None:
     """Queue the scoreboard's rebuild; rebuild it here if the broker is down,
     as the change is committed and must not turn into an error."""
-    try:
-        _tasks().refresh_scoreboard_task.delay()
-    except BrokerUnavailable as error:
-        logger.warning("broker unavailable, scoreboard rebuilt in place: %s", error)
-        scoreboard.refresh_scoreboard()
+    broker.send_or(
+        _tasks().refresh_scoreboard_task.delay,
+        scoreboard.refresh_scoreboard,
+        "scoreboard rebuilt in place",
+    )
 
 
 def _tasks() -> ModuleType:

@@ -10,24 +10,21 @@ import datetime
 import hashlib
 import hmac
 import json
-import logging
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from predictions.models import StatusChange, Webhook, WebhookDelivery
+from tracker import broker
 
 TIMEOUT_SECONDS = 10
 EVENT = "status_change"
 ERROR_LIMIT = 2000  # characters of an error kept on the delivery row
 # A delivery still unattempted after this long was never queued.
 MISSED_AFTER = datetime.timedelta(minutes=5)
-
-logger = logging.getLogger(__name__)
 
 
 class TransientDeliveryError(Exception):
@@ -93,10 +90,12 @@ def _enqueue(delivery_ids: list[int]) -> int:
     from predictions import tasks
 
     for queued, delivery_id in enumerate(delivery_ids):
-        try:
-            tasks.deliver_webhook_task.delay(delivery_id)
-        except BrokerUnavailable as error:
-            logger.warning("broker unavailable, deliveries wait: %s", error)
+        sent = broker.send_or(
+            lambda pk=delivery_id: tasks.deliver_webhook_task.delay(pk),
+            lambda: None,
+            "deliveries wait for send_missed",
+        )
+        if not sent:
             return queued
     return len(delivery_ids)
 

@@ -141,23 +141,24 @@ def test_without_the_cache_every_read_goes_to_the_database(api_client, settings)
     assert queries > 0
 
 
+def rendered(kept: memo.Memo, keys: list[str], body: bytes = b"body") -> list[str]:
+    """The keys that had to be rendered when read in this order."""
+    renders = []
+    for key in keys:
+        kept.get_or_render(key, lambda key=key: renders.append(key) or body)
+    return renders
+
+
 def test_a_kept_copy_expires(monkeypatch):
-    kept, renders = memo.Memo(), []
     monkeypatch.setattr(memo, "MEMO_SECONDS", 0)
 
-    for _ in range(2):
-        kept.get_or_render("page", lambda: renders.append(1) or b"body")
-
-    assert len(renders) == 2
+    assert rendered(memo.Memo(), ["page", "page"]) == ["page", "page"]
 
 
 def test_only_the_most_recent_copies_are_kept():
-    kept, renders = memo.Memo(max_entries=2), []
+    kept = memo.Memo(max_entries=2)
 
-    for key in ["a", "b", "c", "a"]:
-        kept.get_or_render(key, lambda key=key: renders.append(key) or b"body")
-
-    assert renders == ["a", "b", "c", "a"]
+    assert rendered(kept, ["a", "b", "c", "a"]) == ["a", "b", "c", "a"]
 
 
 def test_a_change_made_elsewhere_shows_after_the_check_period(api_client, monkeypatch):
@@ -174,10 +175,6 @@ def test_a_change_made_elsewhere_shows_after_the_check_period(api_client, monkey
 
 
 def test_a_body_over_the_size_limit_is_not_kept(monkeypatch):
-    kept, renders = memo.Memo(), []
     monkeypatch.setattr(memo, "MAX_BYTES", 3)
 
-    for _ in range(2):
-        kept.get_or_render("page", lambda: renders.append(1) or b"four")
-
-    assert len(renders) == 2
+    assert rendered(memo.Memo(), ["page", "page"], b"four") == ["page", "page"]
