@@ -14,7 +14,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import ingest
 from indicators.fetchers import FetchError
-from indicators.models import Feed, FetchRun, Indicator, Observation, Origin, Outcome
+from indicators.models import (
+    Feed,
+    FetchRun,
+    Indicator,
+    Observation,
+    Origin,
+    Outcome,
+    Tier,
+)
 from indicators.record import OBSERVATION_COLUMNS, import_observations_csv
 from indicators.record_format import RecordInvalid
 from indicators.services import ObservationData, find_existing, validate_observation
@@ -77,8 +85,9 @@ OBSERVATION_FORM_FIELDS = [
     "high",
     "source_url",
     "source_title",
+    "tier",
+    "published_on",
     "is_estimate",
-    "is_secondary",
     "note",
 ]
 
@@ -88,7 +97,7 @@ class ObservationForm(forms.ModelForm):
 
     class Meta:
         model = Observation
-        fields = OBSERVATION_FORM_FIELDS
+        fields = [*OBSERVATION_FORM_FIELDS, "superseded_by"]
 
     def clean(self):
         cleaned = super().clean()
@@ -98,7 +107,8 @@ class ObservationForm(forms.ModelForm):
         data = ObservationData(**{f: cleaned.get(f) for f in OBSERVATION_FORM_FIELDS})
         validate_observation(data, today=timezone.now().date())
         existing = find_existing(data)
-        if existing is not None and existing.pk != self.instance.pk:
+        is_current = cleaned.get("superseded_by") is None
+        if is_current and existing is not None and existing.pk != self.instance.pk:
             url = reverse("admin:indicators_observation_change", args=[existing.pk])
             raise ValidationError(
                 format_html(
@@ -125,6 +135,42 @@ class ObservationImportForm(forms.Form):
         return upload
 
 
+BADGE_STYLES = {
+    Tier.PRIMARY: "background:#1b5e20;color:#fff",
+    Tier.PRESS: "background:#0d47a1;color:#fff",
+    Tier.AGGREGATOR: "background:#bbb;color:#222",
+}
+
+
+def evidence_badge(observation: Observation) -> str:
+    """The tier as a coloured label; "superseded" or "does not decide" beside it."""
+    label = observation.tier
+    if observation.superseded_by_id is not None:
+        label += " · superseded"
+    elif not observation.is_deciding:
+        label += " · does not decide"
+    return format_html(
+        '<span style="{};padding:1px 6px;border-radius:3px">{}</span>',
+        BADGE_STYLES.get(observation.tier, ""),
+        label,
+    )
+
+
+class SupersededFilter(admin.SimpleListFilter):
+    title = "revision"
+    parameter_name = "revision"
+
+    def lookups(self, request, model_admin):
+        return [("current", "Current"), ("superseded", "Superseded")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "current":
+            return queryset.current()
+        if self.value() == "superseded":
+            return queryset.filter(superseded_by__isnull=False)
+        return queryset
+
+
 @admin.register(Observation)
 class ObservationAdmin(SimpleHistoryAdmin):
     form = ObservationForm
@@ -134,12 +180,20 @@ class ObservationAdmin(SimpleHistoryAdmin):
         "value",
         "low",
         "high",
+        "evidence",
         "source_title",
-        "is_estimate",
+        "published_on",
         "origin",
     ]
-    list_filter = ["indicator__category", "origin", "is_estimate", "is_secondary"]
+    list_filter = [
+        "tier",
+        SupersededFilter,
+        "indicator__category",
+        "origin",
+        "is_estimate",
+    ]
     list_select_related = ["indicator"]
+    raw_id_fields = ["superseded_by"]
     search_fields = ["indicator__name", "indicator__slug", "source_title", "source_url"]
     autocomplete_fields = ["indicator"]
     date_hierarchy = "date"
@@ -152,14 +206,24 @@ class ObservationAdmin(SimpleHistoryAdmin):
                 "fields": [
                     "source_url",
                     "source_title",
+                    ("tier", "published_on"),
                     "is_estimate",
-                    "is_secondary",
+                    "superseded_by",
                     "note",
                 ]
             },
         ),
         ("Provenance", {"classes": ["collapse"], "fields": readonly_fields}),
     ]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        # Logged today unless the editor says when the producer published it.
+        initial = super().get_changeform_initial_data(request)
+        return {"published_on": timezone.now().date(), **initial}
+
+    @admin.display(description="evidence", ordering="tier")
+    def evidence(self, observation: Observation) -> str:
+        return evidence_badge(observation)
 
     def save_model(self, request, obj: Observation, form, change: bool) -> None:
         if not change:

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from indicators import fetchers
-from indicators.models import Feed, FetchRun, Origin, Outcome
+from indicators.models import Feed, FetchRun, Origin, Outcome, Tier
 from indicators.upsert import ObservationRow, bulk_upsert_observations
 
 
@@ -98,6 +98,7 @@ def _fetch_and_store(feed: Feed, run: FetchRun) -> None:
         timeout=settings.FEED_TIMEOUT_SECONDS,
         max_bytes=settings.FEED_MAX_BYTES,
     )
+    fetched_on = timezone.now().date()
     rows = [
         ObservationRow(
             indicator_id=feed.indicator_id,
@@ -106,17 +107,22 @@ def _fetch_and_store(feed: Feed, run: FetchRun) -> None:
             low=None,
             high=None,
             is_estimate=False,
-            is_secondary=False,
+            tier=Tier.PRIMARY,
             source_url=feed.url,
             source_title=feed.source_title,
             note=record.note,
+            # A producer's file gives no publication date: it was public by the
+            # day it was fetched (never later than that, so no hindsight).
+            published_on=max(fetched_on, record.date),
         )
         for record in result.records
     ]
     # The validators are stored with the rows: a stored ETag always means the
     # rows it stands for are stored too.
     with transaction.atomic():
-        counts = bulk_upsert_observations(rows, origin=Origin.FEED, fetch_run=run)
+        counts = bulk_upsert_observations(
+            rows, origin=Origin.FEED, fetch_run=run, keep_publication_dates=True
+        )
         is_unchanged = counts.new == counts.changed == 0
         run.outcome = Outcome.UNCHANGED if is_unchanged else Outcome.OK
         run.rows_seen = result.rows_seen

@@ -99,9 +99,42 @@ class Origin(models.TextChoices):
     SEED = "seed", "Seed record"
 
 
+class Tier(models.TextChoices):
+    """Who stands behind a value (EVIDENCE.md). Only primary and press decide."""
+
+    PRIMARY = "primary", "Primary: the producer of the number"
+    PRESS = "press", "Press: established press quoting the producer"
+    AGGREGATOR = "aggregator", "Aggregator: anything else (never decides)"
+
+
+# The tiers whose values may decide a status, a pace or a resolution.
+DECIDING_TIERS = (Tier.PRIMARY, Tier.PRESS)
+# The one rule for what decides (EVIDENCE.md): current, and primary or press.
+DECIDING = Q(superseded_by__isnull=True, tier__in=DECIDING_TIERS)
+
+
 class ObservationQuerySet(models.QuerySet):
     def for_indicator(self, indicator: Indicator | int) -> "ObservationQuerySet":
         return self.filter(indicator=indicator)
+
+    def current(self) -> "ObservationQuerySet":
+        """Values no later estimate of the producer has replaced."""
+        return self.filter(superseded_by__isnull=True)
+
+    def deciding(self) -> "ObservationQuerySet":
+        """The values that may decide: current, and primary or press."""
+        return self.filter(DECIDING)
+
+    def with_is_deciding(self) -> "ObservationQuerySet":
+        return self.annotate(
+            is_deciding_row=models.ExpressionWrapper(
+                DECIDING, output_field=models.BooleanField()
+            )
+        )
+
+    def public_on(self, day) -> "ObservationQuerySet":
+        """Values already public on ``day``: scoring a past day uses only these."""
+        return self.filter(published_on__lte=day)
 
     def between(self, start=None, end=None) -> "ObservationQuerySet":
         if start is not None:
@@ -122,8 +155,23 @@ class Observation(models.Model):
     low = models.FloatField(null=True, blank=True, help_text="Lower bound, if given.")
     high = models.FloatField(null=True, blank=True, help_text="Upper bound, if given.")
     is_estimate = models.BooleanField(default=False)
-    is_secondary = models.BooleanField(
-        default=False, help_text="Rests on a secondary source, not the publisher."
+    tier = models.CharField(
+        max_length=10,
+        choices=Tier,
+        default=Tier.PRIMARY,
+        help_text="Primary: the producer's own publication. Press: established "
+        "press quoting the producer. Aggregator: anything else; shown, never decides.",
+    )
+    published_on = models.DateField(
+        help_text="When the producer made the value public (on or after its date)."
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supersedes",
+        help_text="The producer's later estimate that replaces this value.",
     )
     source_url = models.URLField(max_length=500)
     source_title = models.CharField(max_length=300)
@@ -154,12 +202,22 @@ class Observation(models.Model):
     class Meta:
         ordering = ["indicator", "date"]
         constraints = [
-            # The natural key: the same source's value for the same indicator
-            # and date is updated, never duplicated. Its index also serves
-            # "observations of an indicator by date".
+            # The natural key: the same source's current value for the same
+            # indicator and date is updated, never duplicated. A value the
+            # producer revised stays beside it, superseded. The index also
+            # serves "observations of an indicator by date".
             models.UniqueConstraint(
                 fields=["indicator", "date", "source_url"],
+                condition=Q(superseded_by__isnull=True),
                 name="observation_natural_key",
+            ),
+            models.CheckConstraint(
+                name="observation_published_not_before_date",
+                condition=Q(published_on__gte=F("date")),
+            ),
+            models.CheckConstraint(
+                name="observation_not_superseded_by_itself",
+                condition=~Q(superseded_by=F("pk")),
             ),
             models.CheckConstraint(
                 name="observation_value_finite",
@@ -187,6 +245,10 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.slug} {self.date}: {self.value:g}"
+
+    @property
+    def is_deciding(self) -> bool:
+        return self.superseded_by_id is None and self.tier in DECIDING_TIERS
 
 
 class FeedFormat(models.TextChoices):

@@ -10,6 +10,7 @@ import csv
 import datetime
 import io
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators import upsert
-from indicators.models import Indicator, Observation, Origin
+from indicators.models import Indicator, Observation, Origin, Tier
 from indicators.record_format import (
     NUMBER,
     TEXT,
@@ -33,7 +34,7 @@ from indicators.record_format import (
     parse_number,
     read_model_items,
 )
-from indicators.services import ObservationData, validate_observation
+from indicators.services import VALUE_FIELDS, ObservationData, validate_observation
 
 OBSERVATION_COLUMNS = (
     "indicator",
@@ -42,7 +43,9 @@ OBSERVATION_COLUMNS = (
     "low",
     "high",
     "is_estimate",
-    "is_secondary",
+    "tier",
+    "published_on",
+    "superseded_by",
     "source_url",
     "source_title",
     "note",
@@ -116,7 +119,11 @@ def observation_to_row(observation: Observation) -> dict[str, str]:
         "low": format_number(observation.low),
         "high": format_number(observation.high),
         "is_estimate": "true" if observation.is_estimate else "false",
-        "is_secondary": "true" if observation.is_secondary else "false",
+        "tier": observation.tier,
+        "published_on": observation.published_on.isoformat(),
+        "superseded_by": (
+            observation.superseded_by.source_url if observation.superseded_by else ""
+        ),
         "source_url": observation.source_url,
         "source_title": observation.source_title,
         "note": observation.note,
@@ -131,12 +138,32 @@ def write_observations_csv(observations: Iterable[Observation]) -> str:
     return buffer.getvalue()
 
 
+def _row_order(observation: Observation) -> tuple:
+    # Current values first, then the ones they replaced, oldest estimate first.
+    return (
+        observation.indicator.slug,
+        observation.date,
+        observation.source_url,
+        observation.superseded_by_id is not None,
+        observation.created_at,
+        observation.pk,
+    )
+
+
 def export_observations() -> str:
     rows = sorted(
-        Observation.objects.select_related("indicator"),
-        key=lambda o: (o.indicator.slug, o.date, o.source_url),
+        Observation.objects.select_related("indicator", "superseded_by"),
+        key=_row_order,
     )
     return write_observations_csv(rows)
+
+
+class RecordRow(NamedTuple):
+    """One row of ``observations.csv``: the value, and the source URL of the
+    current row (same indicator and date) that supersedes it, or ""."""
+
+    data: ObservationData
+    superseded_by: str = ""
 
 
 def read_observations(
@@ -145,7 +172,7 @@ def read_observations(
     indicators: Mapping[str, Indicator],
     file: str = "observations.csv",
     today: datetime.date | None = None,
-) -> tuple[list[ObservationData], list[RecordError]]:
+) -> tuple[list[RecordRow], list[RecordError]]:
     """Parse and check every row against ``indicators`` (slug → indicator)."""
     text, errors = decode(raw, file=file)
     if errors:
@@ -157,19 +184,41 @@ def read_observations(
         message = f"the header must be exactly {expected!r}, not {','.join(header)!r}."
         return [], [RecordError(file, "line 1", "", message)]
     today = today or timezone.now().date()
-    rows: list[tuple[str, ObservationData]] = []
+    rows: list[tuple[str, RecordRow]] = []
     for cells in reader:
         where = f"row {reader.line_num}"
-        data = _read_observation(cells, where, file, indicators, today, errors)
-        if data is not None:
-            rows.append((where, data))
-    keys = ((where, _natural_key(data)) for where, data in rows)
+        row = _read_observation(cells, where, file, indicators, today, errors)
+        if row is not None:
+            rows.append((where, row))
+    current = [(where, row) for where, row in rows if not row.superseded_by]
+    keys = ((where, _natural_key(row.data)) for where, row in current)
     errors += check_unique(keys, file=file)
-    return [data for _, data in rows], errors
+    errors += _check_revisions(rows, file=file)
+    return [row for _, row in rows], errors
 
 
 def _natural_key(data: ObservationData) -> tuple[str, str, str]:
     return (data.indicator.slug, data.date.isoformat(), data.source_url)
+
+
+def _check_revisions(
+    rows: list[tuple[str, RecordRow]], *, file: str
+) -> list[RecordError]:
+    """A superseded row names a current row of the same indicator and date."""
+    current = {_natural_key(row.data) for _, row in rows if not row.superseded_by}
+    errors = []
+    for where, row in rows:
+        if not row.superseded_by:
+            continue
+        data = row.data
+        key = (data.indicator.slug, data.date.isoformat(), row.superseded_by)
+        if key not in current:
+            message = (
+                f"no current row of {data.indicator.slug} on {data.date} has the "
+                f"source URL {row.superseded_by!r}."
+            )
+            errors.append(RecordError(file, where, "superseded_by", message))
+    return errors
 
 
 def _read_observation(
@@ -179,7 +228,7 @@ def _read_observation(
     indicators: Mapping[str, Indicator],
     today: datetime.date,
     errors: list[RecordError],
-) -> ObservationData | None:
+) -> RecordRow | None:
     if len(cells) != len(OBSERVATION_COLUMNS):
         message = f"has {len(cells)} cells, expected {len(OBSERVATION_COLUMNS)}."
         errors.append(RecordError(file, where, "", message))
@@ -192,6 +241,7 @@ def _read_observation(
             values[name] = parse(row[name])
         except ValueError as error:
             problems[name] = str(error)
+    superseded_by = values.pop("superseded_by", "")
     values["indicator"] = indicators.get(row["indicator"])
     if values["indicator"] is None:
         problems["indicator"] = f"{row['indicator']!r} is not a known indicator."
@@ -205,7 +255,7 @@ def _read_observation(
                 for name, messages in error.message_dict.items()
             )
     errors += [RecordError(file, where, name, text) for name, text in problems.items()]
-    return None if problems else data
+    return None if problems else RecordRow(data, superseded_by)
 
 
 def _optional_number(raw: str) -> float | None:
@@ -228,6 +278,16 @@ def _url(raw: str) -> str:
     return raw
 
 
+def _optional_url(raw: str) -> str:
+    return "" if raw == "" else _url(raw)
+
+
+def _tier(raw: str) -> str:
+    if raw not in Tier.values:
+        raise ValueError(f"{raw!r} is not one of {', '.join(Tier.values)}.")
+    return raw
+
+
 def _title(raw: str) -> str:
     if not raw.strip():
         raise ValueError("must not be empty.")
@@ -242,7 +302,9 @@ CELL_PARSERS = {
     "low": _optional_number,
     "high": _optional_number,
     "is_estimate": _boolean,
-    "is_secondary": _boolean,
+    "tier": _tier,
+    "published_on": parse_date,
+    "superseded_by": _optional_url,
     "source_url": _url,
     "source_title": _title,
     "note": str,
@@ -250,9 +312,10 @@ CELL_PARSERS = {
 
 
 def save_observations(
-    rows: list[ObservationData], *, origin: str, user: AbstractBaseUser | None = None
+    rows: list[RecordRow], *, origin: str, user: AbstractBaseUser | None = None
 ) -> Counts:
-    """Upsert on the natural key through the bulk path that feeds use.
+    """Upsert current values on the natural key through the bulk path that
+    feeds use, then the superseded values beside the rows that replace them.
 
     Rows not in ``rows`` are left alone: a load never deletes.
     """
@@ -260,14 +323,53 @@ def save_observations(
     counts = upsert.bulk_upsert_observations(
         [
             upsert.ObservationRow(
-                data.indicator.pk, *(getattr(data, name) for name in fields)
+                row.data.indicator.pk, *(getattr(row.data, name) for name in fields)
             )
-            for data in rows
+            for row in rows
+            if not row.superseded_by
         ],
         origin=origin,
         user=user,
     )
-    return Counts(counts.new, counts.changed, counts.unchanged)
+    total = Counts(counts.new, counts.changed, counts.unchanged)
+    for row in rows:
+        if row.superseded_by:
+            result = _save_superseded(row, origin=origin, user=user)
+            setattr(total, result, getattr(total, result) + 1)
+    return total
+
+
+def _save_superseded(row: RecordRow, *, origin: str, user) -> str:
+    """Keep a replaced value, matched on its key, its successor and its value."""
+    data = row.data
+    successor = Observation.objects.current().get(
+        indicator=data.indicator, date=data.date, source_url=row.superseded_by
+    )
+    values = {name: getattr(data, name) for name in VALUE_FIELDS}
+    existing = Observation.objects.filter(
+        indicator=data.indicator,
+        date=data.date,
+        source_url=data.source_url,
+        superseded_by=successor,
+        value=data.value,
+    ).first()
+    if existing is None:
+        Observation.objects.create(
+            indicator=data.indicator,
+            date=data.date,
+            source_url=data.source_url,
+            superseded_by=successor,
+            origin=origin,
+            recorded_by=user,
+            **values,
+        )
+        return "new"
+    if all(getattr(existing, name) == value for name, value in values.items()):
+        return "unchanged"
+    for name, value in values.items():
+        setattr(existing, name, value)
+    existing.save()
+    return "changed"
 
 
 def import_observations_csv(

@@ -10,7 +10,14 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from indicators import record
-from indicators.models import FINITE_LIMIT, Feed, FetchRun, Indicator, Observation
+from indicators.models import (
+    FINITE_LIMIT,
+    Feed,
+    FetchRun,
+    Indicator,
+    Observation,
+    Tier,
+)
 from indicators.services import (
     ObservationData,
     record_observation,
@@ -29,6 +36,11 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class ObservationSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    is_deciding = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether the value may decide a status: current, and primary "
+        "or press.",
+    )
 
     class Meta:
         model = Observation
@@ -36,6 +48,7 @@ class ObservationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             *record.OBSERVATION_COLUMNS,
+            "is_deciding",
             "origin",
             "created_at",
             "updated_at",
@@ -106,7 +119,14 @@ class ObservationInputSerializer(serializers.Serializer):
     source_url = serializers.URLField(max_length=500)
     source_title = serializers.CharField(max_length=300)
     is_estimate = serializers.BooleanField(default=False)
-    is_secondary = serializers.BooleanField(default=False)
+    tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.PRIMARY)
+    published_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the producer made the value public; defaults to the day "
+        "it is recorded (or, for an update, the date already on record).",
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
     class Meta:

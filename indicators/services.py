@@ -1,6 +1,7 @@
 """Writes of observations with their rules: the one path shared by the admin,
 the API, CSV imports and the seed loader (feeds use the bulk path in ingest)."""
 
+import dataclasses
 import datetime
 import math
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.models import Indicator, Observation, Origin
+from indicators.models import Indicator, Observation, Origin, Tier
 from indicators.signals import notify_observations_changed
 
 # Fields a caller may set on an observation, besides its natural key.
@@ -18,7 +19,8 @@ VALUE_FIELDS = (
     "low",
     "high",
     "is_estimate",
-    "is_secondary",
+    "tier",
+    "published_on",
     "source_title",
     "note",
 )
@@ -34,8 +36,16 @@ class ObservationData:
     low: float | None = None
     high: float | None = None
     is_estimate: bool = False
-    is_secondary: bool = False
+    tier: str = Tier.PRIMARY
+    # None: public from the day it is recorded, which never lends a past
+    # standing hindsight.
+    published_on: datetime.date | None = None
     note: str = ""
+
+    def with_defaults(self, *, published_on: datetime.date) -> "ObservationData":
+        if self.published_on is not None:
+            return self
+        return dataclasses.replace(self, published_on=published_on)
 
 
 def validate_observation(data: ObservationData, *, today: datetime.date) -> None:
@@ -53,6 +63,16 @@ def validate_observation(data: ObservationData, *, today: datetime.date) -> None
         errors["high"] = "The upper bound is below the value."
     if data.date > today:
         errors["date"] = f"{data.date} is in the future; observations record the past."
+    if data.published_on is not None:
+        if data.published_on < data.date:
+            errors["published_on"] = (
+                f"{data.published_on} is before the date the value measures "
+                f"({data.date}); a value cannot be public before it exists."
+            )
+        elif data.published_on > today:
+            errors["published_on"] = f"{data.published_on} is in the future."
+    if data.tier not in Tier.values:
+        errors["tier"] = f"{data.tier!r} is not one of {', '.join(Tier.values)}."
     try:
         data.indicator.check_value(data.value)
     except ValidationError as error:
@@ -62,9 +82,12 @@ def validate_observation(data: ObservationData, *, today: datetime.date) -> None
 
 
 def find_existing(data: ObservationData) -> Observation | None:
-    return Observation.objects.filter(
-        indicator=data.indicator, date=data.date, source_url=data.source_url
-    ).first()
+    """The current value with the same natural key, if any."""
+    return (
+        Observation.objects.current()
+        .filter(indicator=data.indicator, date=data.date, source_url=data.source_url)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -75,12 +98,17 @@ def record_observation(
 
     Returns the row and what happened: "new", "changed" or "unchanged".
     """
-    validate_observation(data, today=timezone.now().date())
+    today = timezone.now().date()
+    validate_observation(data, today=today)
     existing = (
-        Observation.objects.select_for_update()
+        Observation.objects.current()
+        .select_for_update()
         .filter(indicator=data.indicator, date=data.date, source_url=data.source_url)
         .first()
     )
+    # An update that names no publication date keeps the one on record.
+    default = existing.published_on if existing else today
+    data = data.with_defaults(published_on=default)
     if existing is None:
         observation = Observation(
             indicator=data.indicator,

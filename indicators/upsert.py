@@ -16,17 +16,19 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from indicators.models import FetchRun, Indicator, Observation
+from indicators.models import FetchRun, Indicator, Observation, Tier
 from indicators.signals import notify_observations_changed
 
 NATURAL_KEY = ("indicator_id", "date", "source_url")
+# The natural key is unique among current rows only (superseded ones stay beside).
+CURRENT_ROWS = "superseded_by_id IS NULL"
 # The columns a source reports; a row whose values all match is "unchanged".
-VALUE_COLUMNS = ("value", "low", "high", "is_estimate", "is_secondary")
+VALUE_COLUMNS = ("value", "low", "high", "is_estimate", "tier")
 VALUE_COLUMNS += ("source_title", "note")
 SQLITE_BATCH_SIZE = 500
 STAGING_TABLE = "indicators_observation_staging"
-STAGING_TYPES = ["int8", "date", "float8", "float8", "float8", "bool", "bool"]
-STAGING_TYPES += ["text", "text", "text"]
+STAGING_TYPES = ["int8", "date", "float8", "float8", "float8", "bool", "text"]
+STAGING_TYPES += ["text", "text", "text", "date"]
 
 
 class ObservationRow(NamedTuple):
@@ -36,10 +38,11 @@ class ObservationRow(NamedTuple):
     low: float | None
     high: float | None
     is_estimate: bool
-    is_secondary: bool
+    tier: str
     source_url: str
     source_title: str
     note: str
+    published_on: datetime.date
 
 
 class UpsertCounts(NamedTuple):
@@ -108,6 +111,16 @@ def _check_ranges(
             raise _invalid("value", bad, rows, " ".join(error.messages)) from None
 
 
+def _check_evidence(rows: Sequence[ObservationRow]) -> None:
+    for index, row in enumerate(rows):
+        if row.tier not in Tier.values:
+            why = f"{row.tier!r} is not one of {', '.join(Tier.values)}."
+            raise _invalid("tier", index, rows, why)
+        if row.published_on is None or row.published_on < row.date:
+            why = f"published on {row.published_on}, before the date it measures."
+            raise _invalid("published_on", index, rows, why)
+
+
 def _check_keys(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
     if (bad := _first(np.array(columns[7], dtype=object) == "")) is not None:
         raise _invalid("source_url", bad, rows, "the source URL is empty.")
@@ -129,6 +142,7 @@ def validate_rows(rows: Sequence[ObservationRow]) -> None:
     # Column by column: zip(*rows) over a million rows is several times slower.
     columns = [[row[i] for row in rows] for i in range(len(ObservationRow._fields))]
     _check_numbers(rows, columns)
+    _check_evidence(rows)
     _check_keys(rows, columns)
 
 
@@ -141,11 +155,15 @@ def bulk_upsert_observations(
     origin: str,
     fetch_run: FetchRun | None = None,
     user=None,
+    keep_publication_dates: bool = False,
 ) -> UpsertCounts:
     """Insert or update every row on its natural key, all or nothing.
 
     Unchanged rows are not touched; new and changed ones get a history row.
-    Rescoring is announced once for the batch, after the commit.
+    Rescoring is announced once for the batch, after the commit. With
+    ``keep_publication_dates`` (feeds, whose rows carry the fetch date), a row's
+    ``published_on`` changes only when its value does: the value was public
+    since the first fetch that saw it.
     """
     rows = [
         row if isinstance(row, ObservationRow) else ObservationRow(*row) for row in rows
@@ -161,6 +179,7 @@ def bulk_upsert_observations(
             fetch_run_id=fetch_run.pk if fetch_run else None,
             user=user,
             now=timezone.now(),
+            keep_dates=keep_publication_dates,
         )
         notify_observations_changed(touched)
     return UpsertCounts(new, changed, len(rows) - new - changed)
@@ -201,6 +220,10 @@ def _upsert_sql() -> str:
     tracked = ", ".join(field.column for field in Observation._meta.concrete_fields)
     current = ", ".join(f"o.{column}" for column in VALUE_COLUMNS)
     incoming = ", ".join(f"EXCLUDED.{column}" for column in VALUE_COLUMNS)
+    values_differ = f"({current}) IS DISTINCT FROM ({incoming})"
+    date_differs = (
+        "(NOT %(keep_dates)s AND o.published_on IS DISTINCT FROM EXCLUDED.published_on)"
+    )
     return f"""
         WITH upserted AS (
             INSERT INTO indicators_observation AS o ({reported}, origin,
@@ -208,9 +231,11 @@ def _upsert_sql() -> str:
             SELECT {reported}, %(origin)s, %(fetch_run_id)s, %(user_id)s,
                 %(now)s, %(now)s
             FROM {STAGING_TABLE}
-            ON CONFLICT ({", ".join(NATURAL_KEY)}) DO UPDATE
-                SET {updates}, updated_at = EXCLUDED.updated_at
-                WHERE ({current}) IS DISTINCT FROM ({incoming})
+            ON CONFLICT ({", ".join(NATURAL_KEY)}) WHERE {CURRENT_ROWS} DO UPDATE
+                SET {updates}, updated_at = EXCLUDED.updated_at,
+                    published_on = CASE WHEN {values_differ} OR {date_differs}
+                        THEN EXCLUDED.published_on ELSE o.published_on END
+                WHERE {values_differ} OR {date_differs}
             RETURNING o.*, (o.xmax = 0) AS is_new
         ), history AS (
             INSERT INTO indicators_historicalobservation ({tracked}, history_date,
@@ -232,6 +257,7 @@ def _upsert_batches(
     fetch_run_id: int | None,
     user,
     now: datetime.datetime,
+    keep_dates: bool,
 ) -> tuple[int, int, list[int]]:
     """The portable path (SQLite): read what exists, then write the difference."""
     new_count = changed_count = 0
@@ -245,8 +271,8 @@ def _upsert_batches(
             current = existing.get((row.indicator_id, row.date, row.source_url))
             if current is None:
                 fresh.append(Observation(**row._asdict(), **provenance))
-            elif any(getattr(current, c) != getattr(row, c) for c in VALUE_COLUMNS):
-                for column in VALUE_COLUMNS:
+            elif _differs(current, row, keep_dates=keep_dates):
+                for column in (*VALUE_COLUMNS, "published_on"):
                     setattr(current, column, getattr(row, column))
                 for name, value in {**provenance, "updated_at": now}.items():
                     setattr(current, name, value)
@@ -258,8 +284,14 @@ def _upsert_batches(
     return new_count, changed_count, sorted(touched)
 
 
+def _differs(current: Observation, row: ObservationRow, *, keep_dates: bool) -> bool:
+    if any(getattr(current, c) != getattr(row, c) for c in VALUE_COLUMNS):
+        return True
+    return not keep_dates and current.published_on != row.published_on
+
+
 def _existing_by_key(batch: Sequence[ObservationRow]) -> dict[tuple, Observation]:
-    candidates = Observation.objects.filter(
+    candidates = Observation.objects.current().filter(
         indicator_id__in={row.indicator_id for row in batch},
         date__in={row.date for row in batch},
         source_url__in={row.source_url for row in batch},
@@ -274,14 +306,12 @@ def _write_batch(
     user,
     now: datetime.datetime,
 ) -> None:
-    # update_conflicts covers a row another writer inserted since the read.
-    Observation.objects.bulk_create(
-        fresh,
-        update_conflicts=True,
-        unique_fields=NATURAL_KEY,
-        update_fields=[*VALUE_COLUMNS, "origin", "fetch_run", "updated_at"],
-    )
-    update_fields = [*VALUE_COLUMNS, "origin", "fetch_run", "recorded_by", "updated_at"]
+    # SQLite serialises writers, and its upsert cannot name the partial unique
+    # index, so a plain insert: a row another writer inserted since the read
+    # fails the batch rather than being overwritten.
+    Observation.objects.bulk_create(fresh)
+    update_fields = [*VALUE_COLUMNS, "published_on", "origin", "fetch_run"]
+    update_fields += ["recorded_by", "updated_at"]
     Observation.objects.bulk_update(changed, update_fields)
     for objects, is_update in ((fresh, False), (changed, True)):
         Observation.history.bulk_history_create(

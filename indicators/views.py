@@ -78,7 +78,9 @@ class IndicatorObservationList(CSVExportMixin, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Observation.objects.none()
         indicator = get_object_or_404(Indicator, slug=self.kwargs["slug"])
-        return indicator.observations.select_related("indicator").order_by("date")
+        return indicator.observations.select_related(
+            "indicator", "superseded_by"
+        ).order_by("date")
 
     def get_export_rows(self) -> Iterable[dict[str, str]]:
         for observation in self.filter_queryset(self.get_queryset()):
@@ -123,9 +125,9 @@ class IndicatorObservationList(CSVExportMixin, generics.ListAPIView):
 class ObservationViewSet(
     CSVExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 ):
-    queryset = Observation.objects.select_related("indicator").order_by(
-        "indicator__slug", "date", "id"
-    )
+    queryset = Observation.objects.select_related(
+        "indicator", "superseded_by"
+    ).order_by("indicator__slug", "date", "id")
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
     search_fields = ["source_title", "indicator__slug"]

@@ -16,12 +16,16 @@ from collections.abc import Iterable
 import numpy as np
 from django.db import connection
 
-from indicators.models import Observation
+from indicators.models import DECIDING_TIERS, Observation
 from predictions.scoring import Series
 
+# Only the values that may decide (Observation.objects.deciding(), EVIDENCE.md):
+# current, and primary or press; as of a past day, only those public by then.
 COPY_QUERY = (
     "COPY (SELECT indicator_id, array_agg(id), array_agg(date), array_agg(value) "
     "FROM indicators_observation WHERE indicator_id = ANY({ids}) "
+    "AND superseded_by_id IS NULL AND tier = ANY({tiers}) "
+    "AND published_on <= {as_of} "
     "GROUP BY indicator_id) TO STDOUT (FORMAT BINARY)"
 )
 # The hash aggregate holds every array at once; at 4 MB (the default) it spills
@@ -36,15 +40,19 @@ ELEMENT_TYPES = {20: ">i8", 23: ">i4", 1082: ">i4", 701: ">f8"}
 POSTGRES_EPOCH = datetime.date(2000, 1, 1).toordinal()  # binary dates count from it
 
 
-def load_series(indicator_ids: Iterable[int]) -> dict[int, Series]:
-    """Each indicator's observations sorted by (date, id); an empty Series if none."""
+def load_series(
+    indicator_ids: Iterable[int], *, as_of: datetime.date | None = None
+) -> dict[int, Series]:
+    """Each indicator's deciding observations sorted by (date, id); an empty
+    Series if none. With ``as_of``, only those public on that day."""
     wanted = sorted(set(indicator_ids))
     if not wanted:
         return {}
+    as_of = as_of or datetime.date.max
     if connection.vendor == "postgresql":
-        indicator, ids, days, values = _copy_columns(wanted)
+        indicator, ids, days, values = _copy_columns(wanted, as_of)
     else:
-        indicator, ids, days, values = _select_columns(wanted)
+        indicator, ids, days, values = _select_columns(wanted, as_of)
     order = np.lexsort((ids, days, indicator))
     indicator, ids = indicator[order], ids[order]
     days, values = days[order], values[order]
@@ -56,11 +64,15 @@ def load_series(indicator_ids: Iterable[int]) -> dict[int, Series]:
     }
 
 
-def _copy_columns(wanted: list[int]) -> tuple[np.ndarray, ...]:
+def _copy_columns(wanted: list[int], as_of: datetime.date) -> tuple[np.ndarray, ...]:
     from psycopg import sql
 
     connection.ensure_connection()
-    query = sql.SQL(COPY_QUERY).format(ids=sql.Literal(wanted))
+    query = sql.SQL(COPY_QUERY).format(
+        ids=sql.Literal(wanted),
+        tiers=sql.Literal([str(tier) for tier in DECIDING_TIERS]),
+        as_of=sql.Literal(as_of),
+    )
     columns: tuple[list, ...] = ([], [], [], [])
     with connection.connection.cursor() as cursor:
         if not connection.get_autocommit():
@@ -119,9 +131,11 @@ def _read_array(raw: bytes, field: tuple[int, int]) -> np.ndarray:
     return items["value"]
 
 
-def _select_columns(wanted: list[int]) -> tuple[np.ndarray, ...]:
+def _select_columns(wanted: list[int], as_of: datetime.date) -> tuple[np.ndarray, ...]:
     rows = list(
-        Observation.objects.filter(indicator_id__in=wanted)
+        Observation.objects.deciding()
+        .public_on(as_of)
+        .filter(indicator_id__in=wanted)
         .order_by()
         .values_list("indicator_id", "id", "date", "value")
     )

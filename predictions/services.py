@@ -136,7 +136,8 @@ def _rescore(
             .values(*PREDICTION_FIELDS)
         )
         claims = _build_claims(rows)
-        arrays = series.load_series(row["indicator_id"] for row in rows)
+        # Only what was public on the day scored: a past standing has no hindsight.
+        arrays = series.load_series((row["indicator_id"] for row in rows), as_of=today)
         scores = _assess_all(rows, claims, arrays, today=today, progress=progress)
         changes = _write_scores(rows, scores, today=today)
         change_ids = [change.pk for change in changes]

@@ -36,6 +36,7 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     date = factory.Sequence(lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(n))
     value = 50.0
+    published_on = factory.SelfAttribute("date")
     source_url = "https://example.org/report"
     source_title = "A report"
 

@@ -23,7 +23,7 @@ BASELINE_DATE = datetime.date(2024, 1, 1)
 KINDS = [Kind.THRESHOLD, Kind.VALUE_AT, Kind.INTERVAL, Kind.TREND, Kind.THRESHOLD]
 COMPARISONS = [Comparison.GTE, Comparison.GTE, Comparison.LTE, Comparison.NOT_GTE]
 COPY_COLUMNS = (
-    "indicator_id, date, value, is_estimate, is_secondary, source_url, "
+    "indicator_id, date, value, is_estimate, tier, published_on, source_url, "
     "source_title, note, origin, created_at, updated_at"
 )
 
@@ -123,7 +123,8 @@ def _copy_observations(batches) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(query) as copy:
         for pk, day, value, url in _rows(batches):
             copy.write_row(
-                (pk, day, value, False, False, url, "Synthetic", "", "seed", now, now)
+                (pk, day, value, False, "primary", day, url, "Synthetic", "")
+                + ("seed", now, now)
             )
 
 
@@ -134,6 +135,7 @@ def _insert_observations(batches) -> None:
                 indicator_id=pk,
                 date=day,
                 value=value,
+                published_on=day,
                 source_url=url,
                 source_title="Synthetic",
                 origin=Origin.SEED,

@@ -32,6 +32,9 @@ OBSERVATION_FIELDS = (
     "high",
     "source_title",
     "source_url",
+    "tier",
+    "published_on",
+    "is_deciding_row",
 )
 
 
@@ -97,6 +100,22 @@ def thin_out(rows: list[dict], limit: int = CHART_POINT_LIMIT) -> list[dict]:
         return rows
     step = len(rows) / (limit - 1)
     return [rows[int(i * step)] for i in range(limit - 1)] + [rows[-1]]
+
+
+def observation_traces(observations: list[dict]) -> list[dict]:
+    """Deciding values as the observed line; the others as grey points beside."""
+    deciding = [o for o in observations if o["is_deciding_row"]]
+    others = [o for o in observations if not o["is_deciding_row"]]
+    traces = [observation_trace(deciding)]
+    if others:
+        grey = observation_trace(others)
+        grey.update(
+            mode="markers",
+            name="Does not decide (aggregator or superseded)",
+            marker={"color": MUTED, "size": 6, "symbol": "circle-open"},
+        )
+        traces.append(grey)
+    return traces
 
 
 def observation_trace(observations: list[dict]) -> dict:
@@ -248,13 +267,14 @@ def deadline_marks(deadline_iso: str) -> tuple[list[dict], list[dict]]:
 
 def prediction_figure(prediction: Prediction, observations: list[dict]) -> dict:
     indicator = prediction.indicator
-    last = observations[-1] if observations else None
+    deciding = [o for o in observations if o["is_deciding_row"]]
+    last = deciding[-1] if deciding else None
     figure_layout = layout(y_title=indicator.unit, y_log=indicator.scale == Scale.LOG)
     shapes, notes = deadline_marks(prediction.deadline.isoformat())
     figure_layout.update(shapes=shapes, annotations=notes)
     data = [
         *projection_traces(prediction, prediction.current_score, last),
-        observation_trace(observations),
+        *observation_traces(observations),
         *path_traces(prediction, indicator.scale),
     ]
     return set_log_ticks({"data": data, "layout": figure_layout})
@@ -265,7 +285,7 @@ def indicator_figure(
     observations: list[dict],
     predictions: list[Prediction],
 ) -> dict:
-    data = [observation_trace(observations)]
+    data = observation_traces(observations)
     for prediction in predictions:
         label = f"{prediction.source.name}: {prediction.slug}"
         data.extend(path_traces(prediction, indicator.scale, label=label))

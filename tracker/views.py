@@ -90,8 +90,9 @@ def read_observations(indicator_id: int) -> list[dict]:
     """Every observation of an indicator, oldest first, as the charts read them."""
     return list(
         Observation.objects.for_indicator(indicator_id)
+        .with_is_deciding()
         .order_by("date", "id")
-        .values(*charts.OBSERVATION_FIELDS, "is_estimate", "is_secondary")
+        .values(*charts.OBSERVATION_FIELDS, "is_estimate")
     )
 
 

@@ -71,10 +71,11 @@ def make_rows(scale: Scale, indicators: list) -> list:
                         low=None,
                         high=None,
                         is_estimate=False,
-                        is_secondary=False,
+                        tier="primary",
                         source_url=f"https://example.org/source-{source}",
                         source_title=f"Source {source}",
                         note="",
+                        published_on=date,
                     )
                 )
     return rows
@@ -92,8 +93,8 @@ def copy_raw(rows: list) -> None:
     """The reference: psycopg 3 COPY straight into the same indexed table."""
     now = datetime.datetime.now(datetime.UTC)
     columns = (
-        "indicator_id, date, value, low, high, is_estimate, is_secondary, "
-        "source_url, source_title, note, origin, created_at, updated_at"
+        "indicator_id, date, value, low, high, is_estimate, tier, "
+        "source_url, source_title, note, published_on, origin, created_at, updated_at"
     )
     with connection.cursor() as cursor:
         raw = cursor.cursor
@@ -160,6 +161,7 @@ def measure_rescore(scale: Scale) -> dict:
             indicator=indicator,
             date=latest.date,
             value=latest.value,
+            published_on=latest.date,
             source_url=f"https://example.org/new-{run}",
             source_title="One new observation",
             origin="api",

@@ -22,6 +22,8 @@ def form_data(indicator, **overrides) -> dict:
         "high": "",
         "source_url": "https://example.org/leaderboard",
         "source_title": "Leaderboard",
+        "tier": "primary",
+        "published_on": "2025-07-01",
         "note": "",
         **overrides,
     }

@@ -16,6 +16,7 @@ def insert_observation(indicator, **fields) -> None:
         "indicator": indicator,
         "date": datetime.date(2025, 1, 1),
         "value": 50.0,
+        "published_on": fields.get("date", datetime.date(2025, 1, 1)),
         "source_url": "https://example.org/a",
         "source_title": "A",
         **fields,
@@ -38,6 +39,39 @@ def test_a_lower_bound_above_the_value_is_rejected():
 def test_an_upper_bound_below_the_value_is_rejected():
     with pytest.raises(IntegrityError, match="observation_high_not_below_value"):
         insert_observation(IndicatorFactory(), value=50, high=40)
+
+
+def test_a_value_published_before_the_date_it_measures_is_rejected():
+    with pytest.raises(IntegrityError, match="observation_published_not_before_date"):
+        insert_observation(IndicatorFactory(), published_on=datetime.date(2024, 12, 31))
+
+
+def test_a_value_cannot_supersede_itself():
+    observation = ObservationFactory()
+    observation.superseded_by = observation
+    with pytest.raises(IntegrityError, match="observation_not_superseded_by_itself"):
+        with transaction.atomic():
+            observation.save()
+
+
+def test_a_superseded_value_stays_beside_the_current_one_with_the_same_key():
+    current = ObservationFactory(value=40)
+    ObservationFactory(
+        indicator=current.indicator,
+        date=current.date,
+        source_url=current.source_url,
+        value=30,
+        superseded_by=current,
+    )
+    key = {"indicator": current.indicator, "date": current.date}
+    assert Observation.objects.filter(**key).count() == 2
+    with pytest.raises(IntegrityError, match="observation_natural_key"):
+        insert_observation(
+            current.indicator,
+            date=current.date,
+            value=45,
+            source_url=current.source_url,
+        )
 
 
 def test_a_value_above_the_indicator_maximum_is_rejected():

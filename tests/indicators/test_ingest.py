@@ -27,10 +27,11 @@ def make_row(indicator_id: int, day: int, value: float, **changes) -> Observatio
         "low": None,
         "high": None,
         "is_estimate": False,
-        "is_secondary": False,
+        "tier": "primary",
         "source_url": URL,
         "source_title": "Data",
         "note": "",
+        "published_on": datetime.date(2025, 1, day),
     }
     return ObservationRow(**{**fields, **changes})
 

@@ -4,6 +4,7 @@ import datetime
 
 import numpy as np
 import pytest
+from django.db import connection
 
 from predictions import series
 from tests.factories import IndicatorFactory, ObservationFactory
@@ -39,8 +40,8 @@ def test_each_indicator_gets_its_observations_by_date_then_id(observations):
 
 def test_the_copy_path_reads_what_the_plain_query_reads(observations):
     ids = [indicator.pk for indicator in observations]
-    copied = series._copy_columns(ids)
-    selected = series._select_columns(ids)
+    copied = series._copy_columns(ids, datetime.date.max)
+    selected = series._select_columns(ids, datetime.date.max)
     order_a, order_b = np.argsort(copied[1]), np.argsort(selected[1])
     for a, b in zip(copied, selected, strict=True):
         assert a[order_a].tolist() == b[order_b].tolist()
@@ -49,3 +50,43 @@ def test_the_copy_path_reads_what_the_plain_query_reads(observations):
 def test_an_indicator_without_observations_gets_an_empty_series():
     indicator = IndicatorFactory()
     assert len(series.load_series([indicator.pk])[indicator.pk]) == 0
+
+
+@pytest.mark.parametrize("path", ["_copy_columns", "_select_columns"])
+def test_only_deciding_values_reach_scoring(path):
+    indicator = IndicatorFactory()
+    day = datetime.date(2025, 3, 1)
+    current = ObservationFactory(indicator=indicator, date=day, value=10)
+    ObservationFactory(indicator=indicator, date=day, value=9, superseded_by=current)
+    ObservationFactory(
+        indicator=indicator,
+        date=day,
+        value=99,
+        tier="aggregator",
+        source_url="https://example.org/summary",
+    )
+    ObservationFactory(
+        indicator=indicator,
+        date=day,
+        value=11,
+        tier="press",
+        source_url="https://example.org/newspaper",
+    )
+    if path == "_copy_columns" and connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    _, _, _, values = getattr(series, path)([indicator.pk], datetime.date.max)
+    assert sorted(values.tolist()) == [10.0, 11.0]
+
+
+def test_scoring_as_of_a_day_reads_only_what_was_public_by_then():
+    indicator = IndicatorFactory()
+    ObservationFactory(
+        indicator=indicator,
+        date=datetime.date(2025, 3, 1),
+        published_on=datetime.date(2025, 5, 1),
+        value=10,
+    )
+    before = series.load_series([indicator.pk], as_of=datetime.date(2025, 4, 30))
+    after = series.load_series([indicator.pk], as_of=datetime.date(2025, 5, 1))
+    assert len(before[indicator.pk]) == 0
+    assert after[indicator.pk].values.tolist() == [10.0]

@@ -12,8 +12,14 @@ from tests.factories import IndicatorFactory
 pytestmark = pytest.mark.django_db
 
 HEADER = ",".join(OBSERVATION_COLUMNS) + "\n"
-ROW_1 = "swe-bench,2025-01-10,71.7,,,false,false,https://example.org/swebench/,Leaderboard,\n"
-ROW_2 = "swe-bench,2025-05-22,72.5,70,75,true,false,https://example.org/swebench/,Leaderboard,n\n"
+ROW_1 = (
+    "swe-bench,2025-01-10,71.7,,,false,primary,2025-01-12,,"
+    "https://example.org/swebench/,Leaderboard,\n"
+)
+ROW_2 = (
+    "swe-bench,2025-05-22,72.5,70,75,true,press,2025-05-23,,"
+    "https://example.org/swebench/,Leaderboard,n\n"
+)
 
 
 @pytest.fixture

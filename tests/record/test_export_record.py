@@ -57,8 +57,8 @@ def test_the_export_includes_observations_added_in_the_admin(
 
     exported = (tmp_path / "observations.csv").read_text()
     assert (
-        "swe-bench-verified,2025-08-01,74.5,,,false,false,https://example.org/august"
-        in exported
+        "swe-bench-verified,2025-08-01,74.5,,,false,primary,2025-08-01,,"
+        "https://example.org/august" in exported
     )
 
 

@@ -53,7 +53,7 @@ def test_every_lambert_prediction_is_operationalized_with_reasoning(
 
 
 def test_every_observation_has_a_source_url(seed: dict) -> None:
-    assert all(o.source_url.startswith("http") for o in seed["observations"])
+    assert all(o.data.source_url.startswith("http") for o in seed["observations"])
 
 
 def test_every_prediction_refers_to_an_indicator_of_the_record(seed: dict) -> None:

@@ -213,6 +213,8 @@ def form_data(indicators, **fields) -> dict:
         "high": "",
         "source_url": "https://example.org/board",
         "source_title": "A leaderboard",
+        "tier": "primary",
+        "published_on": "2025-06-02",
         "note": "",
         **fields,
     }
@@ -283,7 +285,9 @@ def csv_row(**cells) -> str:
         "low": "",
         "high": "",
         "is_estimate": "false",
-        "is_secondary": "false",
+        "tier": "primary",
+        "published_on": cells.get("date", "2025-01-10"),
+        "superseded_by": "",
         "source_url": "https://example.org/board",
         "source_title": "Leaderboard",
         "note": "",
@@ -562,10 +566,11 @@ def row(indicator, **fields) -> upsert.ObservationRow:
         "low": None,
         "high": None,
         "is_estimate": False,
-        "is_secondary": False,
+        "tier": "primary",
         "source_url": "https://example.org/feed",
         "source_title": "A feed",
         "note": "",
+        "published_on": fields.get("date", datetime.date(2025, 1, 1)),
         **fields,
     }
     return upsert.ObservationRow(**values)
