@@ -232,3 +232,52 @@ def test_an_indicator_slug_with_a_nul_character_is_refused(writer_client, indica
     response = post(writer_client, item(indicator="swe\x00bench"))
 
     assert "indicator" in response.json()
+
+
+def test_a_publication_date_before_the_measured_date_is_a_400_naming_it(
+    writer_client, indicator
+):
+    response = post(writer_client, item(published_on="2025-05-01"))
+
+    assert response.status_code == 400
+    assert "published_on" in response.json()
+    assert not Observation.objects.exists()
+
+
+def test_tier_and_publication_date_are_recorded_and_shown(writer_client, indicator):
+    post(writer_client, item(tier="press", published_on="2025-06-03"))
+
+    row = writer_client.get(URL).json()["results"][0]
+    assert (row["tier"], row["published_on"], row["is_deciding"]) == (
+        "press",
+        "2025-06-03",
+        True,
+    )
+
+
+def test_a_value_without_a_publication_date_is_public_from_the_day_recorded(
+    writer_client, indicator
+):
+    post(writer_client, item())
+
+    assert Observation.objects.get().published_on == timezone.now().date()
+
+
+def test_an_update_without_a_publication_date_keeps_the_one_on_record(
+    writer_client, indicator
+):
+    post(writer_client, item(published_on="2025-06-02"))
+    response = post(writer_client, item())
+
+    assert response.json()["results"][0]["result"] == "unchanged"
+    assert Observation.objects.get().published_on == datetime.date(2025, 6, 2)
+
+
+def test_the_list_filters_values_that_never_decide(writer_client, indicator):
+    post(
+        writer_client,
+        [item(), item(tier="aggregator", source_url="https://a.example.com/")],
+    )
+
+    rows = writer_client.get(URL, {"is_deciding": "false"}).json()["results"]
+    assert [row["tier"] for row in rows] == ["aggregator"]

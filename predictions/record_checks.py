@@ -1,0 +1,183 @@
+"""``check_record``: the evidence rules (EVIDENCE.md) over the record files.
+
+Loading already refuses what cannot be stored (a publication date before the
+measured one, an unknown tier). These rules need the whole record at once:
+
+- ``aggregator-decides``: a prediction's status would differ if the
+  aggregator rows counted, so the record rests on a number it has not traced
+  to its producer;
+- ``running-best-decreases``: a "best" series (slug ending in ``-best``) goes
+  down from one date to the next among its deciding values;
+- ``same-number-twice``: two current rows give the same value for the same
+  indicator and date from different URLs: one producer's number through a
+  mirror;
+- ``aggregator-host-decides``: a deciding row cites a host that the record
+  itself lists as an aggregator elsewhere.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import numpy as np
+from django.utils import timezone
+
+from indicators.models import DECIDING_TIERS, Tier
+from indicators.record import RecordRow
+from predictions import scoring
+from predictions.models import CLAIM_FIELDS, Prediction
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    where: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, {self.where}: [{self.rule}] {self.message}"
+
+
+def check_record(
+    rows: dict, *, file: str, today: datetime.date | None = None
+) -> list[Finding]:
+    """Every finding of the four rules, for ``rows`` as ``read_record`` gives them."""
+    current = [row for row in rows["observations"] if not row.superseded_by]
+    today = today or timezone.now().date()
+    return [
+        *_aggregators_that_decide(current, rows["predictions"], file, today),
+        *_running_bests_that_decrease(current, file),
+        *_same_number_twice(current, file),
+        *_aggregator_hosts_that_decide(current, file),
+    ]
+
+
+def _is_deciding(row: RecordRow) -> bool:
+    return not row.superseded_by and row.data.tier in DECIDING_TIERS
+
+
+def _series(rows: Iterable[tuple[int, RecordRow]]) -> scoring.Series:
+    ordered = sorted(rows, key=lambda pair: (pair[1].data.date, pair[0]))
+    return scoring.Series(
+        days=np.array([r.data.date.toordinal() for _, r in ordered], dtype=np.int64),
+        values=np.array([r.data.value for _, r in ordered], dtype=np.float64),
+        ids=np.array([index for index, _ in ordered], dtype=np.int64),
+    )
+
+
+def _claim(prediction: Prediction) -> scoring.Claim:
+    return scoring.Claim(
+        scale=prediction.indicator.scale,
+        quantiles=tuple(tuple(pair) for pair in prediction.quantiles or ()),
+        interval_coverage=prediction.interval_coverage,
+        **{name: getattr(prediction, name) for name in CLAIM_FIELDS},
+    )
+
+
+def _aggregators_that_decide(
+    current: list[RecordRow],
+    predictions: list[Prediction],
+    file: str,
+    today: datetime.date,
+) -> list[Finding]:
+    by_indicator = defaultdict(list)
+    for index, row in enumerate(current):
+        by_indicator[row.data.indicator.slug].append((index, row))
+    findings = []
+    for prediction in predictions:
+        rows = by_indicator.get(prediction.indicator.slug, [])
+        aggregators = [(i, r) for i, r in rows if r.data.tier == Tier.AGGREGATOR]
+        if not aggregators:
+            continue
+        claim = _claim(prediction)
+        counted = scoring.assess(claim, _series(rows), today)
+        decided = scoring.assess(
+            claim, _series((i, r) for i, r in rows if _is_deciding(r)), today
+        )
+        if counted.status == decided.status:
+            continue
+        rests_on = dict(rows).get(counted.observation_id)
+        if rests_on is None or rests_on.data.tier != Tier.AGGREGATOR:
+            rests_on = aggregators[-1][1]
+        findings.append(
+            Finding(
+                file,
+                rests_on.where,
+                "aggregator-decides",
+                f"{prediction.slug} would be {counted.status} with this aggregator "
+                f"row and is {decided.status} without it: find the producer's number.",
+            )
+        )
+    return findings
+
+
+def _running_bests_that_decrease(current: list[RecordRow], file: str) -> list[Finding]:
+    by_indicator = defaultdict(list)
+    for row in current:
+        if row.data.indicator.slug.endswith("-best") and _is_deciding(row):
+            by_indicator[row.data.indicator.slug].append(row)
+    findings = []
+    for slug, rows in by_indicator.items():
+        best = None
+        for row in sorted(rows, key=lambda r: r.data.date):
+            if best is not None and row.data.value < best.data.value:
+                findings.append(
+                    Finding(
+                        file,
+                        row.where,
+                        "running-best-decreases",
+                        f"{slug} falls to {row.data.value:g} on {row.data.date}, "
+                        f"below {best.data.value:g} on {best.data.date} "
+                        f"({best.where}).",
+                    )
+                )
+            if best is None or row.data.value >= best.data.value:
+                best = row
+    return findings
+
+
+def _same_number_twice(current: list[RecordRow], file: str) -> list[Finding]:
+    seen: dict[tuple, RecordRow] = {}
+    findings = []
+    for row in current:
+        data = row.data
+        key = (data.indicator.slug, data.date, data.value)
+        first = seen.setdefault(key, row)
+        if first is not row and first.data.source_url != data.source_url:
+            findings.append(
+                Finding(
+                    file,
+                    row.where,
+                    "same-number-twice",
+                    f"{data.indicator.slug} {data.value:g} on {data.date} is also "
+                    f"{first.where} ({first.data.source_url}): keep the producer's.",
+                )
+            )
+    return findings
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def _aggregator_hosts_that_decide(current: list[RecordRow], file: str) -> list[Finding]:
+    hosts = {
+        _host(row.data.source_url)
+        for row in current
+        if row.data.tier == Tier.AGGREGATOR
+    }
+    return [
+        Finding(
+            file,
+            row.where,
+            "aggregator-host-decides",
+            f"{_host(row.data.source_url)} is listed as an aggregator elsewhere in "
+            f"the record, yet this {row.data.tier} row decides.",
+        )
+        for row in current
+        if _is_deciding(row) and _host(row.data.source_url) in hosts
+    ]
