@@ -164,6 +164,7 @@ class RecordRow(NamedTuple):
 
     data: ObservationData
     superseded_by: str = ""
+    where: str = ""  # "row N" of the file, for messages
 
 
 def read_observations(
@@ -255,7 +256,7 @@ def _read_observation(
                 for name, messages in error.message_dict.items()
             )
     errors += [RecordError(file, where, name, text) for name, text in problems.items()]
-    return None if problems else RecordRow(data, superseded_by)
+    return None if problems else RecordRow(data, superseded_by, where)
 
 
 def _optional_number(raw: str) -> float | None:
