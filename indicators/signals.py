@@ -14,6 +14,10 @@ from django.dispatch import Signal
 observations_changed = Signal()
 
 
+def on_observation_deleted(sender, *, instance, **kwargs) -> None:
+    notify_observations_changed([instance.indicator_id])
+
+
 def notify_observations_changed(indicator_ids: Iterable[int]) -> None:
     """Announce, once the current transaction commits, that these indicators changed."""
     ids = sorted(set(indicator_ids))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.core.cache import cache
+from django.db import transaction
 from rest_framework.renderers import JSONRenderer
 
 from predictions import scoring
@@ -59,6 +60,20 @@ def refresh_scoreboard() -> dict:
     board = _build_and_cache()
     memo.bump_version()  # pages rendered from the old one are stale
     return board
+
+
+def on_record_edited(sender, **kwargs) -> None:
+    """A source, indicator or prediction was edited: the cached scoreboard
+    names it, so it is dropped (and rebuilt on the next read), now and after
+    the commit, and every kept page goes stale."""
+    forget_scoreboard()
+    transaction.on_commit(forget_scoreboard)
+    memo.bump_version()
+
+
+def forget_scoreboard() -> None:
+    cache.delete(CACHE_KEY)
+    cache.delete(JSON_CACHE_KEY)
 
 
 def _build_and_cache() -> dict:

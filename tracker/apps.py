@@ -8,15 +8,15 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         from indicators.models import Indicator
+        from predictions import scoreboard
         from predictions.models import Prediction, Source
-        from tracker import memo
 
-        # What the kept pages show of the record besides scores, which a
-        # rescore marks itself.
+        # What the scoreboard and the kept pages show of the record besides
+        # scores (names, claims), which a rescore refreshes itself.
         for model in (Source, Indicator, Prediction):
             for signal in (post_save, post_delete):
                 signal.connect(
-                    memo.on_record_edited,
+                    scoreboard.on_record_edited,
                     sender=model,
                     dispatch_uid=f"memo-{signal is post_save}-{model.__name__}",
                 )

@@ -63,10 +63,6 @@ def _new_version() -> None:
     RESPONSES.saw_version(version)
 
 
-def on_record_edited(sender, **kwargs) -> None:
-    bump_version()
-
-
 class Memo:
     """A small per-process LRU of bodies by key, valid for one record version."""
 
