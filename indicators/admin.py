@@ -99,8 +99,21 @@ class ObservationForm(forms.ModelForm):
         model = Observation
         fields = [*OBSERVATION_FORM_FIELDS, "superseded_by"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Shown filled in (primary, today); a post that leaves them out keeps
+        # the value on record, or those defaults.
+        for name in ("tier", "published_on"):
+            self.fields[name].required = False
+
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("tier"):
+            cleaned["tier"] = self.instance.tier or Tier.PRIMARY
+        if not cleaned.get("published_on") and "published_on" not in self.errors:
+            cleaned["published_on"] = (
+                self.instance.published_on or timezone.now().date()
+            )
         required = ("indicator", "date", "value", "source_url", "source_title")
         if any(cleaned.get(field) in (None, "") for field in required):
             return cleaned

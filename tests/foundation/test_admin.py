@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.models import Observation
 from tests.factories import IndicatorFactory, ObservationFactory, PredictionFactory
@@ -91,3 +92,24 @@ def test_the_admin_requires_staff(client):
     response = client.get(ADD_URL)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_post_without_tier_or_publication_date_gets_primary_and_today(staff_client):
+    indicator = IndicatorFactory(min_value=0, max_value=100)
+    data = form_data(indicator)
+    del data["tier"], data["published_on"]
+    assert staff_client.post(ADD_URL, data).status_code == 302
+    observation = Observation.objects.get()
+    assert (observation.tier, observation.published_on) == (
+        "primary",
+        timezone.now().date(),
+    )
+
+
+def test_a_publication_date_before_the_measured_date_is_a_form_error(staff_client):
+    indicator = IndicatorFactory(min_value=0, max_value=100)
+    response = staff_client.post(
+        ADD_URL, form_data(indicator, published_on="2025-01-01")
+    )
+    assert "before the date the value measures" in response.content.decode()
+    assert not Observation.objects.exists()
