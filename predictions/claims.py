@@ -103,6 +103,48 @@ class Series:
         return int(np.searchsorted(self.days, day.toordinal(), side="left"))
 
 
+OPEN_ABOVE = ">"
+
+
+def read_quantile_value(raw: object) -> tuple[float, bool]:
+    """A quantile's value and whether it is open above.
+
+    A number is a quantile; the text ``">2050"`` is one the source states only
+    as beyond 2050 (a forecast's open upper bound), so 2050 is a lower bound on
+    it, never its value. Raises ValueError for anything else.
+    """
+    is_open = isinstance(raw, str) and raw.strip().startswith(OPEN_ABOVE)
+    number = raw.strip()[len(OPEN_ABOVE) :] if is_open else raw
+    if isinstance(number, bool) or not isinstance(number, int | float | str):
+        raise ValueError(f"{raw!r} is not a number or an open bound like '>2050'.")
+    try:
+        value = float(number)
+    except ValueError:
+        raise ValueError(
+            f"{raw!r} is not a number or an open bound like '>2050'."
+        ) from None
+    if not math.isfinite(value):
+        raise ValueError(f"{raw!r} is not finite.")
+    return value, is_open
+
+
+def format_open_quantile(bound: float) -> str:
+    """The record's text of an open quantile: ``">2050"``, no trailing ``.0``."""
+    number = int(bound) if bound.is_integer() else bound
+    return f"{OPEN_ABOVE}{number}"
+
+
+def split_quantiles(
+    pairs: Iterable,
+) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...]]:
+    """(closed, open) (level, value) pairs; an open pair's value is its bound."""
+    closed, open_above = [], []
+    for level, raw in pairs:
+        value, is_open = read_quantile_value(raw)
+        (open_above if is_open else closed).append((float(level), value))
+    return tuple(closed), tuple(open_above)
+
+
 @dataclass(frozen=True)
 class Claim:
     """One prediction, as scoring sees it. Raises ValueError when inconsistent."""
@@ -118,16 +160,22 @@ class Claim:
     baseline_date: date | None = None
     probability: float | None = None
     probability_is_implied: bool = False
-    # (level in (0, 1), value) pairs; any sequence of pairs is accepted.
+    # (level in (0, 1), value) pairs; any sequence of pairs is accepted. A value
+    # written ">2050" is an open quantile and moves to ``open_quantiles``.
     quantiles: tuple[tuple[float, float], ...] = ()
+    # (level, bound) pairs of quantiles known only to lie above their bound.
+    open_quantiles: tuple[tuple[float, float], ...] = ()
     # Coverage of [target_low, target_high], e.g. 0.8: interval score alpha 0.2.
     interval_coverage: float | None = None
     grace_days: int = GRACE_DAYS
     tolerance_days: int = VALUE_TOLERANCE_DAYS
 
     def __post_init__(self) -> None:
-        pairs = tuple((float(level), float(value)) for level, value in self.quantiles)
-        object.__setattr__(self, "quantiles", pairs)
+        closed, open_above = split_quantiles(self.quantiles)
+        given = tuple((float(level), float(b)) for level, b in self.open_quantiles)
+        open_above += given
+        object.__setattr__(self, "quantiles", closed)
+        object.__setattr__(self, "open_quantiles", open_above)
         problem = _find_problem(self)
         if problem:
             raise ValueError(problem)
@@ -162,7 +210,9 @@ def _find_problem(claim: Claim) -> str | None:
             "interval_coverage must be in (0, 1)",
         ),
         (
-            all(0 < level < 1 for level, _ in claim.quantiles),
+            all(
+                0 < level < 1 for level, _ in (*claim.quantiles, *claim.open_quantiles)
+            ),
             "quantile levels must be in (0, 1)",
         ),
         (claim.grace_days >= 0, "grace_days must not be negative"),

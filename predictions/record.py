@@ -33,6 +33,7 @@ from indicators.record_format import (
     read_model_items,
     read_yaml_items,
 )
+from predictions.claims import format_open_quantile, read_quantile_value
 from predictions.models import CLAIM_FIELDS, Prediction, Source
 
 PREDICTION_FIELDS = (
@@ -275,19 +276,22 @@ def _check_prediction(data: dict) -> dict[str, str]:
     return problems
 
 
-def _read_quantiles(pairs: list, indicator: Indicator) -> list[list[float]]:
+def _read_quantiles(pairs: list, indicator: Indicator) -> list[list[float | str]]:
+    """``[level, value]`` pairs; a value may be an open bound such as ``">2050"``,
+    kept as that text so that it is never taken for a closed quantile."""
     quantiles = []
     for pair in pairs:
         if not isinstance(pair, list) or len(pair) != 2:
             raise ValueError(f"{pair!r} is not a [level, value] pair.")
-        level, value = (parse_number(number) for number in pair)
+        level = parse_number(pair[0])
+        value, is_open = read_quantile_value(pair[1])
         if not 0 < level < 1:
             raise ValueError(f"the level {level:g} is not between 0 and 1.")
         try:
             indicator.check_value(value, field="quantiles")
         except ValidationError as error:
             raise ValueError(" ".join(error.message_dict["quantiles"])) from None
-        quantiles.append([level, value])
+        quantiles.append([level, format_open_quantile(value) if is_open else value])
     return quantiles
 
 

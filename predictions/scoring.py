@@ -226,11 +226,19 @@ def _value_scores(
     interval = None
     if low is not None and high is not None and claim.interval_coverage is not None:
         interval = interval_score(x, low, high, 1 - claim.interval_coverage)
-    values = [to_scale(value, claim.scale) for _, value in claim.quantiles]
-    crps = None
-    if values and None not in values:
-        crps = crps_quantiles(x, [level for level, _ in claim.quantiles], values)
-    return error, interval, crps
+    return error, interval, _quantile_crps(claim, x)
+
+
+def _quantile_crps(claim: Claim, x: float) -> float | None:
+    """CRPS from the quantiles; an open quantile (">2050") is only "at least" its
+    bound, so it is scored at the value nearest the outcome that it allows."""
+    pairs = [(level, to_scale(value, claim.scale)) for level, value in claim.quantiles]
+    for level, bound in claim.open_quantiles:
+        low = to_scale(bound, claim.scale)
+        pairs.append((level, None if low is None else max(low, x)))
+    if not pairs or any(value is None for _, value in pairs):
+        return None
+    return crps_quantiles(x, [level for level, _ in pairs], [v for _, v in pairs])
 
 
 def _assess_resolved(

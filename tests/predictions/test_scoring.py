@@ -357,6 +357,32 @@ def test_resolved_value_claim_gets_a_quantile_crps() -> None:
     assert assessment.crps == pytest.approx(2 / 3 * 29.0)
 
 
+def test_an_open_quantile_is_kept_apart_from_the_closed_ones() -> None:
+    claim = value_at(quantiles=[[0.1, 80], [0.5, 100], [0.9, ">120"]])
+    assert claim.quantiles == ((0.1, 80.0), (0.5, 100.0))
+    assert claim.open_quantiles == ((0.9, 120.0),)
+
+
+def test_an_open_quantile_below_the_outcome_counts_as_the_outcome() -> None:
+    # ">120" allows any value above 120, so against 130 it costs nothing:
+    # pinball 0.1 * 50 + 0.5 * 30 + 0 = 20.
+    claim = value_at(quantiles=[[0.1, 80], [0.5, 100], [0.9, ">120"]])
+    assessment = assess(claim, series((DEADLINE, 130.0)), DEADLINE)
+    assert assessment.crps == pytest.approx(2 / 3 * 20.0)
+
+
+def test_an_open_quantile_above_the_outcome_is_scored_at_its_bound() -> None:
+    # Against 90: pinball 0.1 * 10, 0.5 * 10, 0.1 * 30 (the bound 120 at least).
+    claim = value_at(quantiles=[[0.1, 80], [0.5, 100], [0.9, ">120"]])
+    assessment = assess(claim, series((DEADLINE, 90.0)), DEADLINE)
+    assert assessment.crps == pytest.approx(2 / 3 * 9.0)
+
+
+def test_a_quantile_that_is_neither_a_number_nor_an_open_bound_is_refused() -> None:
+    with pytest.raises(ValueError, match="open bound"):
+        value_at(quantiles=[[0.9, "about 120"]])
+
+
 def test_log_scale_interval_score_is_on_log_values() -> None:
     claim = value_at(scale=Scale.LOG, target_low=10.0, target_high=40.0)
     assessment = assess(claim, series((DEADLINE, 80.0)), DEADLINE)

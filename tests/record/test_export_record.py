@@ -71,3 +71,18 @@ def test_an_exported_record_loads_back_unchanged(
     call_command("load_seed", "--input", str(tmp_path), stdout=out)
 
     assert "Nothing changed." in out.getvalue()
+
+
+def test_an_open_quantile_is_exported_as_it_was_written(
+    record_dir: Path, tmp_path: Path
+) -> None:
+    predictions = record_dir / "predictions.yaml"
+    predictions.write_text(
+        predictions.read_text().replace("[0.9, 16.5]", "[0.9, '>16.5']")
+    )
+
+    load_then_export(RecordPaths.in_directory(record_dir), tmp_path / "out")
+
+    assert (tmp_path / "out" / "predictions.yaml").read_bytes() == (
+        predictions.read_bytes()
+    )

@@ -120,3 +120,40 @@ def test_a_broken_file_is_rejected_whole_naming_the_row(
     assert not Observation.objects.exists()
     assert not Indicator.objects.exists()
     assert not Prediction.objects.exists()
+
+
+def with_open_quantile(directory: Path, text: str) -> None:
+    predictions = directory / "predictions.yaml"
+    predictions.write_text(
+        predictions.read_text().replace("[0.9, 16.5]", f"[0.9, {text}]")
+    )
+
+
+def test_an_open_quantile_is_stored_as_an_open_bound(record_dir: Path) -> None:
+    with_open_quantile(record_dir, "'>16.5'")
+
+    load(record_dir)
+
+    quantiles = Prediction.objects.get(slug="ai2027-compute-10m").quantiles
+    assert quantiles == [[0.1, 6], [0.5, 10], [0.9, ">16.5"]]
+
+
+def test_an_open_quantile_outside_the_indicator_range_is_refused(
+    record_dir: Path,
+) -> None:
+    with_open_quantile(record_dir, "'>-3'")
+
+    with pytest.raises(CommandError):
+        load(record_dir)
+
+    assert not Prediction.objects.exists()
+
+
+def test_a_quantile_value_that_is_not_a_bound_is_refused(record_dir: Path) -> None:
+    with_open_quantile(record_dir, "'about 16'")
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("load_seed", "--input", str(record_dir), stderr=err)
+
+    assert "quantiles" in err.getvalue()
