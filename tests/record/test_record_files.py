@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from indicators.models import Category
+from predictions.likelihood import implied_probability, phrases_in
 from predictions.models import Comparison
 from predictions.record import RecordPaths, read_record
 
@@ -99,3 +100,51 @@ def test_the_record_has_enough_predictions_indicators_and_observations(
     assert sources.count("lambert") >= 12
     assert len(seed["indicators"]) >= 15
     assert len(seed["observations"]) >= 150
+
+
+def test_every_implied_probability_is_read_from_the_likelihood_table(
+    seed: dict,
+) -> None:
+    unread = []
+    for prediction in seed["predictions"]:
+        if not prediction.probability_is_implied:
+            continue
+        phrases = phrases_in(prediction.probability_basis)
+        allowed = {implied_probability(p) for p in phrases} | {
+            implied_probability(p, is_negated=True) for p in phrases
+        }
+        if prediction.probability not in allowed:
+            unread.append(prediction.slug)
+    assert unread == []
+
+
+def test_lamberts_very_unlikely_about_the_scenario_is_in_the_record(
+    seed: dict,
+) -> None:
+    introduction = [
+        p
+        for p in seed["predictions"]
+        if p.source.slug == "lambert"
+        and p.citation_section.startswith("Introduction")
+        and "very unlikely" in phrases_in(p.probability_basis)
+    ]
+    assert introduction
+
+
+def test_no_open_upper_bound_is_stored_as_a_closed_quantile(seed: dict) -> None:
+    # The timelines supplement gives some 90th percentiles only as ">2050".
+    closed_at_2050 = [
+        p.slug
+        for p in seed["predictions"]
+        if p.indicator.slug == "superhuman-coder-year"
+        and any(value == 2050 for _, value in p.quantiles)
+    ]
+    assert closed_at_2050 == []
+
+
+def test_the_record_holds_enough_of_both_sources(seed: dict) -> None:
+    counts = defaultdict(int)
+    for prediction in seed["predictions"]:
+        counts[prediction.source.slug] += 1
+    assert counts["ai2027"] >= 120
+    assert counts["lambert"] >= 25
