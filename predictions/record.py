@@ -34,6 +34,7 @@ from indicators.record_format import (
     read_yaml_items,
 )
 from predictions.claims import format_open_quantile, read_quantile_value
+from predictions.coverage import PredictionRef, Section, read_sections
 from predictions.models import CLAIM_FIELDS, Prediction, Source
 
 PREDICTION_FIELDS = (
@@ -113,6 +114,9 @@ class RecordPaths:
     predictions: Path
     indicators: Path
     observations: Path
+    # Optional: each source's sections and where their claims went (the
+    # coverage map); checked against the predictions when present.
+    sections: Path | None = None
 
     @classmethod
     def seed(cls) -> "RecordPaths":
@@ -124,6 +128,7 @@ class RecordPaths:
             predictions=mine / "predictions.yaml",
             indicators=theirs / "indicators.yaml",
             observations=theirs / "observations.csv",
+            sections=mine / "sections.yaml",
         )
 
     @classmethod
@@ -134,6 +139,7 @@ class RecordPaths:
             predictions=directory / "predictions.yaml",
             indicators=directory / "indicators.yaml",
             observations=directory / "observations.csv",
+            sections=directory / "sections.yaml",
         )
 
 
@@ -344,13 +350,36 @@ def read_record(paths: RecordPaths) -> tuple[dict, list[RecordError]]:
         file=paths.predictions.name,
     )
     errors += problems
+    sections, problems = _read_sections(paths, predictions, set(known_sources))
+    errors += problems
     rows = {
         "indicators": indicator_rows,
         "observations": observations,
         "sources": sources,
         "predictions": predictions,
+        "sections": sections,
     }
     return rows, errors
+
+
+def prediction_refs(predictions: list[Prediction]) -> dict[str, PredictionRef]:
+    return {
+        p.slug: PredictionRef(p.slug, p.source.slug, p.kind, str(p.deadline))
+        for p in predictions
+    }
+
+
+def _read_sections(
+    paths: RecordPaths, predictions: list[Prediction], sources: set[str]
+) -> tuple[list[Section], list[RecordError]]:
+    if paths.sections is None or not paths.sections.exists():
+        return [], []
+    return read_sections(
+        paths.sections.read_bytes(),
+        predictions=prediction_refs(predictions),
+        sources=sources,
+        file=paths.sections.name,
+    )
 
 
 def _read_bytes(paths: RecordPaths) -> tuple[dict[str, bytes], list[RecordError]]:
