@@ -148,3 +148,19 @@ def test_the_record_holds_enough_of_both_sources(seed: dict) -> None:
         counts[prediction.source.slug] += 1
     assert counts["ai2027"] >= 120
     assert counts["lambert"] >= 25
+
+
+def test_supplement_figures_cite_the_supplements_current_address(seed: dict) -> None:
+    outdated = [
+        p.slug
+        for p in seed["predictions"]
+        if "ai-2027.com/research/" in p.citation_url
+        or p.citation_url.startswith("https://ai-2027.com/footnotes")
+        or (
+            p.citation_section.startswith(
+                ("Compute Forecast", "Timelines Forecast", "Takeoff Forecast")
+            )
+            and "/supplements/" not in p.citation_url
+        )
+    ]
+    assert outdated == []
