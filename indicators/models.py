@@ -97,6 +97,7 @@ class Origin(models.TextChoices):
     API = "api", "API"
     FEED = "feed", "Feed run"
     SEED = "seed", "Seed record"
+    DERIVED = "derived", "Derived from other indicators"
 
 
 class Tier(models.TextChoices):
@@ -361,3 +362,69 @@ class FetchRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feed} at {self.started_at:%Y-%m-%d %H:%M}: {self.outcome}"
+
+
+class Formula(models.TextChoices):
+    SUM = "sum", "Sum of the inputs per period"
+    GROWTH = "growth", "Year-on-year growth of one input (%)"
+    FACTOR = "factor", "Year-on-year growth of one input, as a factor (x)"
+    RETURN = "return", "Change of one input since a start date (%)"
+    SHARE = "share", "First input over the second (%)"
+
+
+class Period(models.TextChoices):
+    DATE = "date", "The same date"
+    YEAR = "year", "The same calendar year"
+
+
+# How many inputs each formula takes (None: one or more).
+FORMULA_INPUTS = {
+    Formula.SUM: None,
+    Formula.GROWTH: 1,
+    Formula.FACTOR: 1,
+    Formula.RETURN: 1,
+    Formula.SHARE: 2,
+}
+
+
+class Derivation(models.Model):
+    """An indicator computed from others (``indicators.derived``)."""
+
+    indicator = models.OneToOneField(
+        Indicator, on_delete=models.CASCADE, related_name="derivation"
+    )
+    formula = models.CharField(max_length=10, choices=Formula)
+    inputs = models.JSONField(help_text="The input indicators' slugs, in order.")
+    period = models.CharField(
+        max_length=10,
+        choices=Period,
+        default=Period.DATE,
+        help_text="How a sum or a share lines its inputs up.",
+    )
+    start = models.DateField(
+        null=True, blank=True, help_text="A return's starting date."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="derivation_return_has_start",
+                condition=~Q(formula=Formula.RETURN) | Q(start__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.slug} = {self.formula}({', '.join(self.inputs)})"
+
+    def clean(self) -> None:
+        inputs = self.inputs
+        if not isinstance(inputs, list) or not inputs:
+            raise ValidationError({"inputs": "Give a list of indicator slugs."})
+        if not all(isinstance(slug, str) for slug in inputs):
+            raise ValidationError({"inputs": "Every input is an indicator's slug."})
+        wanted = FORMULA_INPUTS[self.formula]
+        if wanted is not None and len(inputs) != wanted:
+            message = f"{self.formula} takes {wanted} input(s), not {len(inputs)}."
+            raise ValidationError({"inputs": message})
+        if self.indicator_id is not None and self.indicator.slug in inputs:
+            raise ValidationError({"inputs": "An indicator cannot derive from itself."})

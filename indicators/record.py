@@ -19,8 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators import upsert
-from indicators.models import Indicator, Observation, Origin, Tier
+from indicators.models import Derivation, Indicator, Observation, Origin, Period, Tier
 from indicators.record_format import (
+    DATE,
+    LIST,
     NUMBER,
     TEXT,
     Counts,
@@ -29,10 +31,12 @@ from indicators.record_format import (
     check_unique,
     decode,
     dump_yaml,
+    errors_from_validation,
     format_number,
     parse_date,
     parse_number,
     read_model_items,
+    read_yaml_items,
 )
 from indicators.services import VALUE_FIELDS, ObservationData, validate_observation
 
@@ -105,6 +109,93 @@ def export_indicators() -> str:
     indicators = sorted(Indicator.objects.all(), key=lambda i: (i.category, i.slug))
     items = [indicator_to_dict(indicator) for indicator in indicators]
     return dump_yaml(items, header=INDICATORS_HEADER)
+
+
+# --- Derived indicators ---------------------------------------------------------
+
+DERIVATION_SPEC = {
+    "slug": (TEXT, True),
+    "formula": (TEXT, True),
+    "inputs": (LIST, True),
+    "period": (TEXT, False),
+    "start": (DATE, False),
+}
+DERIVATIONS_HEADER = (
+    "# Derived indicators: each computed from other indicators by a formula.\n"
+)
+
+
+def read_derivations(
+    raw: bytes, *, indicators: Mapping[str, Indicator], file: str = "derived.yaml"
+) -> tuple[list[Derivation], list[RecordError]]:
+    """Unsaved derivations; every slug must name an indicator of the record."""
+    items, errors = read_yaml_items(raw, file=file, spec=DERIVATION_SPEC)
+    errors += check_unique(((i.where, i.data.get("slug")) for i in items), file=file)
+    derivations = []
+    for item in items:
+        if not item.is_complete(DERIVATION_SPEC):
+            continue
+        data = dict(item.data)
+        indicator = indicators.get(data.pop("slug"))
+        unknown = [slug for slug in data["inputs"] if slug not in indicators]
+        if indicator is None:
+            errors.append(RecordError(file, item.where, "slug", "is not an indicator."))
+            continue
+        if unknown:
+            message = f"{', '.join(map(repr, unknown))}: not an indicator."
+            errors.append(RecordError(file, item.where, "inputs", message))
+            continue
+        derivation = Derivation(
+            indicator=indicator, **{**data, "period": data["period"] or Period.DATE}
+        )
+        try:
+            derivation.full_clean(exclude=["indicator"], validate_unique=False)
+        except ValidationError as error:
+            errors += errors_from_validation(
+                error, file=file, where=item.where, model=Derivation
+            )
+            continue
+        derivations.append(derivation)
+    return derivations, errors
+
+
+def derivation_to_dict(derivation: Derivation) -> dict:
+    return {
+        "slug": derivation.indicator.slug,
+        "formula": derivation.formula,
+        "inputs": list(derivation.inputs),
+        "period": derivation.period,
+        "start": derivation.start,
+    }
+
+
+def save_derivations(derivations: list[Derivation]) -> Counts:
+    """Insert or update on the derived indicator; call after save_indicators."""
+    counts = Counts()
+    existing = {
+        d.indicator.slug: d for d in Derivation.objects.select_related("indicator")
+    }
+    for derivation in derivations:
+        derivation.indicator = Indicator.objects.get(slug=derivation.indicator.slug)
+        current = existing.get(derivation.indicator.slug)
+        if current is None:
+            derivation.save()
+            counts.new += 1
+        elif derivation_to_dict(current) == derivation_to_dict(derivation):
+            counts.unchanged += 1
+        else:
+            derivation.pk = current.pk
+            derivation.save()
+            counts.changed += 1
+    return counts
+
+
+def export_derivations() -> str:
+    derivations = sorted(
+        Derivation.objects.select_related("indicator"), key=lambda d: d.indicator.slug
+    )
+    items = [derivation_to_dict(d) for d in derivations]
+    return dump_yaml(items, header=DERIVATIONS_HEADER)
 
 
 # --- Observations ---------------------------------------------------------------

@@ -117,6 +117,8 @@ class RecordPaths:
     # Optional: each source's sections and where their claims went (the
     # coverage map); checked against the predictions when present.
     sections: Path | None = None
+    # Optional: indicators computed from others (indicators.derived).
+    derived: Path | None = None
 
     @classmethod
     def seed(cls) -> "RecordPaths":
@@ -129,6 +131,7 @@ class RecordPaths:
             indicators=theirs / "indicators.yaml",
             observations=theirs / "observations.csv",
             sections=mine / "sections.yaml",
+            derived=theirs / "derived.yaml",
         )
 
     @classmethod
@@ -140,6 +143,7 @@ class RecordPaths:
             indicators=directory / "indicators.yaml",
             observations=directory / "observations.csv",
             sections=directory / "sections.yaml",
+            derived=directory / "derived.yaml",
         )
 
 
@@ -352,7 +356,10 @@ def read_record(paths: RecordPaths) -> tuple[dict, list[RecordError]]:
     errors += problems
     sections, problems = _read_sections(paths, predictions, set(known_sources))
     errors += problems
+    derivations, problems = _read_derivations(paths, known_indicators)
+    errors += problems
     rows = {
+        "derivations": derivations,
         "indicators": indicator_rows,
         "observations": observations,
         "sources": sources,
@@ -379,6 +386,16 @@ def _read_sections(
         predictions=prediction_refs(predictions),
         sources=sources,
         file=paths.sections.name,
+    )
+
+
+def _read_derivations(
+    paths: RecordPaths, indicators: dict[str, Indicator]
+) -> tuple[list, list[RecordError]]:
+    if paths.derived is None or not paths.derived.exists():
+        return [], []
+    return indicator_record.read_derivations(
+        paths.derived.read_bytes(), indicators=indicators, file=paths.derived.name
     )
 
 
@@ -413,6 +430,9 @@ def load_record(paths: RecordPaths) -> dict[str, Counts]:
             ),
             "sources": save_sources(rows["sources"]),
             "predictions": save_predictions(rows["predictions"]),
+            "derived indicators": indicator_record.save_derivations(
+                rows["derivations"]
+            ),
         }
 
 
@@ -440,6 +460,8 @@ def export_record(paths: RecordPaths) -> None:
         paths.indicators: indicator_record.export_indicators(),
         paths.observations: indicator_record.export_observations(),
     }
+    if paths.derived is not None:
+        texts[paths.derived] = indicator_record.export_derivations()
     for path, text in texts.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))

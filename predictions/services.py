@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from indicators import derived
 from predictions import scoreboard, scoring, series, webhooks
 from predictions.models import CLAIM_FIELDS, Prediction, Score, Status, StatusChange
 from tracker import broker, memo
@@ -62,9 +63,12 @@ def rescore_predictions(
     today: date | None = None,
     progress: Progress | None = None,
 ) -> RescoreSummary:
-    """Score these predictions (all when None) as of ``today`` (default: today)."""
+    """Score these predictions (all when None) as of ``today`` (default: today);
+    a full rescore first recomputes every derived indicator."""
     predictions = Prediction.objects.all()
-    if prediction_ids is not None:
+    if prediction_ids is None:
+        derived.recompute()
+    else:
         predictions = predictions.filter(pk__in=list(prediction_ids))
     return _rescore(predictions, today=today, progress=progress)
 
@@ -75,8 +79,11 @@ def rescore_indicators(
     today: date | None = None,
     progress: Progress | None = None,
 ) -> RescoreSummary:
-    """Score the predictions on these indicators only."""
-    predictions = Prediction.objects.filter(indicator_id__in=list(indicator_ids))
+    """Score the predictions on these indicators only, after recomputing the
+    indicators derived from them (whose predictions are scored too)."""
+    indicator_ids = list(indicator_ids)
+    indicator_ids += derived.recompute(indicator_ids)
+    predictions = Prediction.objects.filter(indicator_id__in=indicator_ids)
     return _rescore(predictions, today=today, progress=progress)
 
 
