@@ -1,11 +1,9 @@
 """``check_record``: the evidence rules (EVIDENCE.md) over the record files.
 
-Loading already refuses what cannot be stored (a publication date before the
-measured one, an unknown tier). These rules need the whole record at once:
+Loading already refuses what cannot be stored: a row without a known tier (so
+no value can decide unless it is primary or press), a publication date before
+the measured one. These rules need the whole record at once, and fail it:
 
-- ``aggregator-decides``: a prediction's status would differ if the
-  aggregator rows counted, so the record rests on a number it has not traced
-  to its producer;
 - ``running-best-decreases``: a "best" series (slug ending in ``-best``) goes
   down from one date to the next among its deciding values;
 - ``same-number-twice``: two current rows give the same value for the same
@@ -13,6 +11,11 @@ measured one, an unknown tier). These rules need the whole record at once:
   mirror;
 - ``aggregator-host-decides``: a deciding row cites a host that the record
   itself lists as an aggregator elsewhere.
+
+One more is a notice, not a failure, since an untraced row may be kept as an
+aggregator with its reason (EVIDENCE.md): ``aggregator-would-decide``, a
+prediction whose status would differ if the aggregator rows counted, which
+says where tracing a number to its producer would change a verdict.
 """
 
 import datetime
@@ -36,6 +39,7 @@ class Finding:
     where: str
     rule: str
     message: str
+    is_failure: bool = True
 
     def __str__(self) -> str:
         return f"{self.file}, {self.where}: [{self.rule}] {self.message}"
@@ -106,9 +110,10 @@ def _aggregators_that_decide(
             Finding(
                 file,
                 rests_on.where,
-                "aggregator-decides",
+                "aggregator-would-decide",
                 f"{prediction.slug} would be {counted.status} with this aggregator "
                 f"row and is {decided.status} without it: find the producer's number.",
+                is_failure=False,
             )
         )
     return findings

@@ -35,9 +35,6 @@ def add_rows(directory: Path, *rows: str) -> None:
         file.writelines(row + "\n" for row in rows)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the shipped record still rests on aggregator rows"
-)
 def test_the_shipped_record_passes():
     assert "The record passes" in check()
 
@@ -46,14 +43,27 @@ def test_the_valid_fixture_passes(record_dir: Path):
     assert "The record passes" in check(record_dir)
 
 
-def test_an_aggregator_row_that_would_resolve_a_prediction_is_named(record_dir):
+def test_an_aggregator_row_that_would_resolve_a_prediction_is_a_notice(record_dir):
     add_rows(
         record_dir,
         "swe-bench-verified,2025-06-01,86,,,false,aggregator,2025-06-01,,"
         "https://summaries.example.com/june,A summary,",
     )
     output = check(record_dir)
-    assert "observations.csv, row 8: [aggregator-decides] ai2027-swe-bench-85" in output
+    assert (
+        "notice: observations.csv, row 8: [aggregator-would-decide] "
+        "ai2027-swe-bench-85 would be resolved_true"
+    ) in output
+    assert "The record passes" in output
+
+
+def test_a_row_without_a_known_tier_is_refused(record_dir):
+    add_rows(
+        record_dir,
+        "research-compute-share,2025-06-30,45,,,true,secondary,2025-07-01,,"
+        "https://example.org/split,Split,",
+    )
+    assert "row 8, tier: 'secondary' is not one of" in check(record_dir)
 
 
 def test_a_running_best_that_falls_is_named(record_dir):

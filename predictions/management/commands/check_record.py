@@ -31,7 +31,9 @@ class Command(BaseCommand):
         problems = [str(error) for error in errors]
         if not errors:
             findings = record_checks.check_record(rows, file=paths.observations.name)
-            problems += [str(finding) for finding in findings]
+            problems += [str(f) for f in findings if f.is_failure]
+            for notice in (f for f in findings if not f.is_failure):
+                self.stdout.write(f"notice: {notice}")
         for problem in problems:
             self.stderr.write(problem)
         if problems:
