@@ -16,9 +16,24 @@ from dataclasses import dataclass
 from email.message import Message
 from typing import IO
 
-from indicators.payloads import FeedSpec, FetchError, Record, check_mapping, parse
+from indicators.payloads import (
+    FeedSpec,
+    FetchError,
+    Filter,
+    Record,
+    check_mapping,
+    parse,
+)
 
-__all__ = ["FeedSpec", "FetchError", "FetchResult", "Record", "fetch", "parse"]
+__all__ = [
+    "FeedSpec",
+    "FetchError",
+    "FetchResult",
+    "Filter",
+    "Record",
+    "fetch",
+    "parse",
+]
 
 ALLOWED_SCHEMES = ("http", "https")
 USER_AGENT = "forecast-tracker/0.1 (feed fetcher)"
@@ -33,6 +48,7 @@ class FetchResult:
     status: str  # "ok" | "unchanged"
     records: list[Record]
     rows_seen: int  # raw records in the payload (after the path, before the filter)
+    rows_missing: int = 0  # rows skipped for a missing date or value
     etag: str = ""
     last_modified: str = ""
 
@@ -50,6 +66,7 @@ def fetch(
 
     `timeout` bounds the connection and each read. The response returned for a
     304 carries the validators to keep: the server's if it sent new ones.
+    `user_agent` should name a contact: some producers (the SEC) refuse others.
     """
     _check_url(spec.url)
     check_mapping(spec)
@@ -81,11 +98,12 @@ def fetch(
         raise FetchError(f"cannot fetch {spec.url!r}: {error}") from None
     except (OSError, http.client.HTTPException) as error:
         raise _network_error(error, spec.url, timeout) from error
-    records, rows_seen = parse(spec, body, headers.get("Content-Type", ""))
+    parsed = parse(spec, body, headers.get("Content-Type", ""))
     return FetchResult(
         status="ok",
-        records=records,
-        rows_seen=rows_seen,
+        records=parsed.records,
+        rows_seen=parsed.rows_seen,
+        rows_missing=parsed.rows_missing,
         etag=headers.get("ETag", ""),
         last_modified=headers.get("Last-Modified", ""),
     )

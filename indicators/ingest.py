@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from indicators import fetchers
+from indicators import fetchers, payloads
 from indicators.models import Feed, FetchRun, Origin, Outcome, Tier
 from indicators.upsert import ObservationRow, bulk_upsert_observations
 
@@ -87,7 +87,9 @@ def _close_interrupted_runs(feed: Feed) -> None:
 def feed_spec(feed: Feed) -> fetchers.FeedSpec:
     """The fetcher's view of a feed: its fields of the same names."""
     names = [field.name for field in dataclasses.fields(fetchers.FeedSpec)]
-    return fetchers.FeedSpec(**{name: getattr(feed, name) for name in names})
+    fields = {name: getattr(feed, name) for name in names}
+    fields["filters"] = payloads.read_filters(feed.filters)
+    return fetchers.FeedSpec(**fields)
 
 
 def _fetch_and_store(feed: Feed, run: FetchRun) -> None:
@@ -96,7 +98,8 @@ def _fetch_and_store(feed: Feed, run: FetchRun) -> None:
         etag=feed.etag,
         last_modified=feed.last_modified,
         timeout=settings.FEED_TIMEOUT_SECONDS,
-        max_bytes=settings.FEED_MAX_BYTES,
+        max_bytes=feed.max_bytes or settings.FEED_MAX_BYTES,
+        user_agent=settings.FEED_USER_AGENT,
     )
     fetched_on = timezone.now().date()
     rows = [
@@ -104,16 +107,17 @@ def _fetch_and_store(feed: Feed, run: FetchRun) -> None:
             indicator_id=feed.indicator_id,
             date=record.date,
             value=record.value,
-            low=None,
-            high=None,
+            low=record.low,
+            high=record.high,
             is_estimate=False,
             tier=Tier.PRIMARY,
             source_url=feed.url,
             source_title=feed.source_title,
             note=record.note,
-            # A producer's file gives no publication date: it was public by the
-            # day it was fetched (never later than that, so no hindsight).
-            published_on=max(fetched_on, record.date),
+            # Without the producer's own publication date, the value was public
+            # by the day it was fetched (never later, so no hindsight); never
+            # before the date it measures.
+            published_on=max(record.published_on or fetched_on, record.date),
         )
         for record in result.records
     ]
@@ -126,6 +130,7 @@ def _fetch_and_store(feed: Feed, run: FetchRun) -> None:
         is_unchanged = counts.new == counts.changed == 0
         run.outcome = Outcome.UNCHANGED if is_unchanged else Outcome.OK
         run.rows_seen = result.rows_seen
+        run.rows_missing = result.rows_missing
         run.rows_new, run.rows_changed = counts.new, counts.changed
         run.finished_at = timezone.now()
         run.save()

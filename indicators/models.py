@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from indicators import payloads
+
 # Observations must be finite numbers. PostgreSQL sorts NaN above every number
 # and SQLite stores NaN as NULL, so a pair of finite bounds rejects NaN and both
 # infinities on either database.
@@ -255,12 +257,22 @@ class Observation(models.Model):
 class FeedFormat(models.TextChoices):
     JSON = "json", "JSON"
     CSV = "csv", "CSV"
+    YAML = "yaml", "YAML"
+    XLSX = "xlsx", "XLSX (Excel)"
 
 
 class Aggregation(models.TextChoices):
     PER_DATE = "per_date", "Value per date (the highest if several)"
     RUNNING_MAX = "running_max", "Running best to date (highest)"
     RUNNING_MIN = "running_min", "Running best to date (lowest)"
+
+
+def validate_filters(raw: object) -> None:
+    """A feed's filters: a list of {field, op, value}, op one of eq|ne|in|contains."""
+    try:
+        payloads.read_filters(raw)
+    except payloads.FetchError as error:
+        raise ValidationError(str(error)) from None
 
 
 class FeedQuerySet(models.QuerySet):
@@ -283,14 +295,43 @@ class Feed(models.Model):
     records_path = models.CharField(
         max_length=300,
         blank=True,
-        help_text="JSON only: dot path to the list of records, e.g. "
-        '"leaderboards[name=Verified].results".',
+        help_text="JSON and YAML: dot path to the list of records, e.g. "
+        '"leaderboards[name=Verified].results"; "results.*" for the values of a '
+        'mapping, whose keys are then the field "@key".',
     )
-    date_field = models.CharField(max_length=100)
-    value_field = models.CharField(max_length=100)
-    label_field = models.CharField(max_length=100, blank=True)
-    filter_field = models.CharField(max_length=100, blank=True)
-    filter_value = models.CharField(max_length=200, blank=True)
+    sheet = models.CharField(
+        max_length=100, blank=True, help_text="XLSX: the sheet to read (the first)."
+    )
+    date_field = models.CharField(
+        max_length=100, help_text='A field or a dotted path, e.g. "release_date".'
+    )
+    value_field = models.CharField(
+        max_length=100,
+        help_text="A field or a dotted path, e.g. "
+        '"metrics.p50_horizon_length.estimate".',
+    )
+    label_field = models.CharField(
+        max_length=100, blank=True, help_text="Names each record; kept as its note."
+    )
+    low_field = models.CharField(
+        max_length=100, blank=True, help_text="Lower bound, scaled like the value."
+    )
+    high_field = models.CharField(
+        max_length=100, blank=True, help_text="Upper bound, scaled like the value."
+    )
+    published_field = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="When the producer published each value (else the fetch date).",
+    )
+    filters = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_filters],
+        help_text='Rules that must all hold, e.g. [{"field": "form", "op": "eq", '
+        '"value": "10-K"}]; op is eq, ne, in (a list of values) or contains '
+        "(an item of a list field).",
+    )
     aggregation = models.CharField(
         max_length=20, choices=Aggregation, default=Aggregation.PER_DATE
     )
@@ -299,6 +340,16 @@ class Feed(models.Model):
     )
     source_title = models.CharField(
         max_length=300, help_text="Title recorded on every observation of this feed."
+    )
+    max_bytes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Largest response accepted, in bytes (default: FEED_MAX_BYTES).",
+    )
+    revises_values = models.BooleanField(
+        default=False,
+        help_text="The producer revises past values: a changed value keeps the "
+        "old one as superseded.",
     )
     interval_minutes = models.PositiveIntegerField(default=24 * 60)
     is_active = models.BooleanField(default=True)
@@ -322,8 +373,8 @@ class Feed(models.Model):
                 condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
             ),
             models.CheckConstraint(
-                name="feed_filter_complete",
-                condition=Q(filter_field="") | ~Q(filter_value=""),
+                name="feed_max_bytes_positive",
+                condition=Q(max_bytes__isnull=True) | Q(max_bytes__gt=0),
             ),
             models.CheckConstraint(
                 name="feed_unit_factor_nonzero",
@@ -353,6 +404,9 @@ class FetchRun(models.Model):
     rows_seen = models.PositiveIntegerField(default=0)
     rows_new = models.PositiveIntegerField(default=0)
     rows_changed = models.PositiveIntegerField(default=0)
+    rows_missing = models.PositiveIntegerField(
+        default=0, help_text="Rows skipped for a missing date or value."
+    )
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
 

@@ -1,54 +1,88 @@
-"""Map a feed's JSON or CSV payload to dated values.
+"""Map a feed's payload (JSON, CSV, YAML or XLSX) to dated values.
 
-Plain Python on the standard library: no Django, no ORM, no network, so it
-can be tested without a database. ``parse()`` reads a payload with a feed's
-field mapping; ``fetchers.fetch()`` gets the payload over HTTP. Every failure
-is a ``FetchError`` whose ``transient`` flag tells the caller whether a retry
-can help.
-
-Dates may be "YYYY-MM-DD", an ISO 8601 datetime (converted to UTC when it
-carries an offset), "YYYY-MM" or "YYYY". A month or a year stands for its last
-day: a value published as "2024-03" is only known to hold by the end of March,
-and dating it earlier would let a "reaches X by D" forecast resolve early.
+Plain Python: no Django, no ORM, no network, so it can be tested without a
+database. ``parse()`` reads a payload with a feed's field mapping;
+``fetchers.fetch()`` gets the payload over HTTP. Every failure is a
+``FetchError`` whose ``transient`` flag tells the caller whether a retry can
+help. Reading the bytes is ``payload_formats``; reading one field (dotted
+paths, dates, numbers, missing-value markers) is ``payload_values``.
 """
 
-import calendar
-import csv
-import io
-import json
 import math
 import operator
-import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
-FORMATS = ("json", "csv")
-AGGREGATIONS = ("per_date", "running_max", "running_min")
-
-# One segment of a records path: "key" or "[field=value]", optionally after a dot.
-_PATH_SEGMENT = re.compile(
-    r"\.?(?:(?P<key>[^.\[\]]+)|\[(?P<field>[^=\]]+)=(?P<value>[^\]]*)\])"
+from indicators.payload_formats import (
+    DOCUMENT_FORMATS,
+    FORMATS,
+    columns_of,
+    read_records,
+    split_path,
 )
-_YEAR = re.compile(r"\d{4}")
-_YEAR_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-_HTML_START = re.compile(rb"\s*<")
+from indicators.payload_values import (
+    KEY_FIELD,
+    MISSING,
+    FetchError,
+    get_field,
+    is_missing,
+    parse_date,
+    parse_number,
+    text,
+)
+
+__all__ = ["FeedSpec", "FetchError", "Filter", "Parsed", "Record", "parse"]
+
+AGGREGATIONS = ("per_date", "running_max", "running_min")
+FILTER_OPS = ("eq", "ne", "in", "contains")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Keep a record only if its ``field`` passes: ``eq`` / ``ne`` compare it
+    as a string with ``value``; ``in`` tests it against a list of values;
+    ``contains`` tests a list field for an item equal to ``value`` (or a
+    string field for ``value`` as a substring)."""
+
+    field: str
+    op: str
+    value: Any
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.op} {self.value!r}"
+
+    def holds(self, raw: Any) -> bool:
+        if self.op == "eq":
+            return text(raw) == text(self.value)
+        if self.op == "ne":
+            return text(raw) != text(self.value)
+        if self.op == "in":
+            return text(raw) in {text(choice) for choice in self.value}
+        if isinstance(raw, list):
+            return text(self.value) in {text(item) for item in raw}
+        return isinstance(raw, str) and text(self.value) in raw
 
 
 @dataclass(frozen=True)
 class FeedSpec:
     url: str
-    format: str  # "json" | "csv"
+    format: str  # one of payload_formats.FORMATS
     date_field: str
     value_field: str
-    # JSON only: a dot path; "[field=value]" selects the first list item whose
-    # field equals value. "" means the document itself is the list of records.
+    # JSON and YAML: a dot path; "[field=value]" selects the first list item
+    # whose field equals value; "*" walks the values of a mapping, whose keys
+    # are then the field "@key". "" means the document itself is the list.
     records_path: str = ""
-    filter_field: str = ""
-    filter_value: str = ""  # keep records whose field, as a string, equals this
+    filters: tuple[Filter, ...] = ()  # all must hold
     aggregation: str = "per_date"  # one of AGGREGATIONS
     unit_factor: float = 1.0
     label_field: str = ""  # names the record (a model, a filing); kept as its note
+    low_field: str = ""  # lower and upper bounds, scaled like the value
+    high_field: str = ""
+    published_field: str = ""  # when the producer made the value public
+    sheet: str = ""  # XLSX: the sheet to read; "" the first
 
 
 @dataclass(frozen=True)
@@ -56,47 +90,58 @@ class Record:
     date: date
     value: float
     note: str = ""
+    low: float | None = None
+    high: float | None = None
+    published_on: date | None = None
 
 
-class FetchError(Exception):
-    """The one exception fetchers raise; its message is a sentence for a person.
-
-    `transient` is True for timeouts, connection failures, 5xx, 408 and 429 (the
-    caller retries with backoff), False for everything a retry cannot fix.
-    """
-
-    def __init__(self, message: str, *, transient: bool = False) -> None:
-        super().__init__(message)
-        self.transient = transient
+class Parsed(NamedTuple):
+    records: list[Record]  # sorted by date
+    rows_seen: int  # records in the payload, after the path, before the filters
+    rows_missing: int  # rows kept by the filters but without a date or a value
 
 
-def parse(
-    spec: FeedSpec, body: bytes, content_type: str = ""
-) -> tuple[list[Record], int]:
-    """Map a payload to records sorted by date; returns them and the rows seen.
+@dataclass
+class _Reading:
+    """One parse's mapping and its count of rows without a date or value."""
 
-    Records missing the date or the value, or excluded by the filter, are
-    skipped; any other bad value fails the whole payload. Rows are numbered
-    from 1 in payload order, not counting a CSV header.
+    spec: FeedSpec
+    rows_missing: int = 0
+
+
+def parse(spec: FeedSpec, body: bytes, content_type: str = "") -> Parsed:
+    """Map a payload to records sorted by date.
+
+    Rows excluded by the filters are dropped; rows whose date or value is
+    missing (absent, null, empty, ".", "n/a", "NA") are skipped and counted;
+    any other bad value fails the whole payload. A field that no record has
+    at all means the format changed, and fails it too, naming the field.
+    Rows are numbered from 1 in payload order, not counting a header.
     """
     check_mapping(spec)
-    text = _decode(body, content_type, spec.format)
-    if spec.format == "json":
-        rows = _json_rows(text, spec.records_path)
-    else:
-        rows = _csv_rows(text, spec)
+    rows = read_records(
+        spec.format,
+        body,
+        content_type=content_type,
+        records_path=spec.records_path,
+        sheet=spec.sheet,
+    )
+    _check_fields_present(spec, rows)
+    reading = _Reading(spec)
     records = [
         record
         for number, row in enumerate(rows, start=1)
-        if (record := _map_row(row, number, spec)) is not None
+        if (record := _map_row(row, number, reading)) is not None
     ]
     if not records:
-        wanted = f" with {spec.filter_field} = {spec.filter_value!r}"
+        wanted = " with " + " and ".join(map(str, spec.filters))
         raise FetchError(
             f"none of the {len(rows)} rows has a date in {spec.date_field!r} and a "
-            f"value in {spec.value_field!r}{wanted if spec.filter_field else ''}"
+            f"value in {spec.value_field!r}{wanted if spec.filters else ''}"
         )
-    return _aggregate(records, spec.aggregation), len(rows)
+    return Parsed(
+        _aggregate(records, spec.aggregation), len(rows), reading.rows_missing
+    )
 
 
 def check_mapping(spec: FeedSpec) -> None:
@@ -108,183 +153,131 @@ def check_mapping(spec: FeedSpec) -> None:
         )
     if not spec.date_field or not spec.value_field:
         raise FetchError("a feed needs both a date field and a value field")
-    if spec.records_path and spec.format != "json":
-        raise FetchError("a records path only applies to JSON feeds")
-    _split_path(spec.records_path)
+    if spec.records_path and spec.format not in DOCUMENT_FORMATS:
+        raise FetchError("a records path only applies to JSON and YAML feeds")
+    if spec.sheet and spec.format != "xlsx":
+        raise FetchError("a sheet only applies to XLSX feeds")
+    split_path(spec.records_path)
+    for rule in spec.filters:
+        _check_filter(rule)
 
 
-def _decode(body: bytes, content_type: str, feed_format: str) -> str:
-    if not body or body.isspace():
-        raise FetchError("the response is empty")
-    media_type = content_type.split(";")[0].strip().lower()
-    if media_type in ("text/html", "application/xhtml+xml") or _HTML_START.match(body):
-        raise FetchError(
-            f"expected {feed_format.upper()} but the response is HTML "
-            f"({media_type or 'no content type'})"
-        )
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FetchError(
-            f"the response is not valid UTF-8: byte 0x{body[error.start]:02x} "
-            f"at offset {error.start}"
-        ) from None
-
-
-def _json_rows(text: str, records_path: str) -> list[dict[str, Any]]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        # An unterminated string is reported where it starts, not at the end.
-        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated"):
-            problem = "it ends early (truncated?)"
-        else:
-            problem = error.msg
-        raise FetchError(
-            f"the response is not valid JSON: {problem} "
-            f"(line {error.lineno}, column {error.colno})"
-        ) from None
-    except RecursionError:
-        raise FetchError("the response is not usable JSON: nested too deeply") from None
-    rows = _follow_path(document, records_path)
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
+def read_filters(raw: Any) -> tuple[Filter, ...]:
+    """Filters from their stored form, a list of {field, op, value}."""
+    if raw in (None, ""):
+        return ()
+    if not isinstance(raw, list):
+        raise FetchError("filters must be a list of {field, op, value}")
+    filters = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, Mapping) or set(item) != {"field", "op", "value"}:
             raise FetchError(
-                f"row {number} at path {records_path!r} is not an object: {row!r:.60}"
+                f"filter {number} must have exactly a field, an op and a value"
             )
-    return rows
+        rule = Filter(item["field"], item["op"], item["value"])
+        _check_filter(rule, number)
+        filters.append(rule)
+    return tuple(filters)
 
 
-def _split_path(records_path: str) -> list[tuple[str, ...]]:
-    """'a.b[name=X].c' → [("a",), ("b",), ("name", "X"), ("c",)]."""
-    steps: list[tuple[str, ...]] = []
-    position = 0
-    while position < len(records_path):
-        match = _PATH_SEGMENT.match(records_path, position)
-        if match is None:
+def filters_to_list(filters: Iterable[Filter]) -> list[dict[str, Any]]:
+    return [{"field": f.field, "op": f.op, "value": f.value} for f in filters]
+
+
+def _check_filter(rule: Filter, number: int | None = None) -> None:
+    name = f"filter {number}" if number else f"filter {rule.field!r}"
+    if not isinstance(rule.field, str) or not rule.field:
+        raise FetchError(f"{name} needs a field")
+    if rule.op not in FILTER_OPS:
+        raise FetchError(f"{name}: unknown op {rule.op!r}: use one of {FILTER_OPS}")
+    is_list = isinstance(rule.value, list | tuple)
+    if rule.op == "in" and not (is_list and rule.value):
+        raise FetchError(f"{name}: 'in' needs a non-empty list of values")
+    if rule.op != "in" and (is_list or isinstance(rule.value, dict)):
+        raise FetchError(f"{name}: {rule.op!r} needs a single value, not a list")
+    if rule.value is None or (rule.op != "in" and text(rule.value) == ""):
+        raise FetchError(f"{name}: the value is empty")
+
+
+def _named_fields(spec: FeedSpec) -> list[str]:
+    named = [spec.date_field, spec.value_field, spec.label_field]
+    named += [spec.low_field, spec.high_field, spec.published_field]
+    named += [rule.field for rule in spec.filters]
+    return [name for name in dict.fromkeys(named) if name and name != KEY_FIELD]
+
+
+def _check_fields_present(spec: FeedSpec, rows: list[dict[str, Any]]) -> None:
+    """A field named by the feed that no record has: the format has changed."""
+    for name in _named_fields(spec):
+        if any(get_field(row, name) is not MISSING for row in rows):
+            continue
+        if spec.format in ("csv", "xlsx"):
+            columns = ", ".join(columns_of(rows)[:12]) or "none"
+            kind = spec.format.upper()
             raise FetchError(
-                f"records path {records_path!r} is not valid at "
-                f"{records_path[position:]!r}"
+                f"the {kind} has no column {name!r} (its columns: {columns})"
             )
-        if match["key"] is not None:
-            steps.append((match["key"],))
-        else:
-            steps.append((match["field"], match["value"]))
-        position = match.end()
-    return steps
-
-
-def _follow_path(document: Any, records_path: str) -> list[Any]:
-    where = f"no records at path {records_path!r}"
-    node = document
-    for step in _split_path(records_path):
-        if len(step) == 1:
-            if not isinstance(node, dict) or step[0] not in node:
-                raise FetchError(f"{where}: there is no key {step[0]!r}")
-            node = node[step[0]]
-        else:
-            field, value = step
-            items = node if isinstance(node, list) else []
-            found = [
-                i for i in items if isinstance(i, dict) and _text(i.get(field)) == value
-            ]
-            if not found:
-                raise FetchError(f"{where}: no list item has {field} = {value!r}")
-            node = found[0]
-    if not isinstance(node, list):
-        raise FetchError(f"{where}: found a {type(node).__name__}, not a list")
-    if not node:
-        raise FetchError(f"{where}: the list is empty")
-    return node
-
-
-def _csv_rows(text: str, spec: FeedSpec) -> list[dict[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        columns = [name.strip() for name in reader.fieldnames or []]
-        reader.fieldnames = columns
-        needed = (
-            spec.date_field,
-            spec.value_field,
-            spec.filter_field,
-            spec.label_field,
-        )
-        for name in filter(None, needed):
-            if name not in columns:
-                raise FetchError(
-                    f"the CSV has no column {name!r} (its columns: "
-                    f"{', '.join(columns[:12]) or 'none'})"
-                )
-        rows = list(reader)
-    except csv.Error as error:
         raise FetchError(
-            f"the CSV is malformed at line {reader.line_num}: {error}"
-        ) from None
-    if not rows:
-        raise FetchError("the CSV has a header but no rows")
-    return rows
+            f"none of the {len(rows)} records has the field {name!r}: the format "
+            "may have changed"
+        )
 
 
-def _map_row(row: dict[str, Any], number: int, spec: FeedSpec) -> Record | None:
-    if spec.filter_field and _text(row.get(spec.filter_field)) != spec.filter_value:
+def _map_row(row: dict[str, Any], number: int, reading: _Reading) -> Record | None:
+    spec = reading.spec
+    if not all(rule.holds(get_field(row, rule.field)) for rule in spec.filters):
         return None
-    raw_date, raw_value = row.get(spec.date_field), row.get(spec.value_field)
-    if _is_blank(raw_date) or _is_blank(raw_value):
+    raw_date, raw_value = (
+        get_field(row, spec.date_field),
+        get_field(row, spec.value_field),
+    )
+    if is_missing(raw_date) or is_missing(raw_value):
+        reading.rows_missing += 1
         return None
+    when = _date(raw_date, number, spec.date_field)
+    value = _number(raw_value, number, spec.value_field, spec.unit_factor)
+    low, high = (
+        _bound(get_field(row, name), number, name, spec.unit_factor)
+        for name in (spec.low_field, spec.high_field)
+    )
+    if spec.unit_factor < 0:  # a negative factor turns the interval around
+        low, high = high, low
+    published = get_field(row, spec.published_field) if spec.published_field else None
+    return Record(
+        date=when,
+        value=value,
+        note=text(get_field(row, spec.label_field)) if spec.label_field else "",
+        low=low,
+        high=high,
+        published_on=(
+            None
+            if is_missing(published)
+            else _date(published, number, spec.published_field)
+        ),
+    )
+
+
+def _date(raw: Any, number: int, name: str) -> date:
     try:
-        when = _parse_date(raw_date)
+        return parse_date(raw)
     except (TypeError, ValueError):
-        raise FetchError(
-            f"row {number}: {spec.date_field!r} is not a date: {raw_date!r}"
-        ) from None
+        raise FetchError(f"row {number}: {name!r} is not a date: {raw!r}") from None
+
+
+def _number(raw: Any, number: int, name: str, factor: float) -> float:
     try:
-        value = _parse_number(raw_value) * spec.unit_factor
+        value = parse_number(raw) * factor
     except (TypeError, ValueError, OverflowError):
-        raise FetchError(
-            f"row {number}: {spec.value_field!r} is not a number: {raw_value!r}"
-        ) from None
+        raise FetchError(f"row {number}: {name!r} is not a number: {raw!r}") from None
     if not math.isfinite(value):
-        raise FetchError(
-            f"row {number}: {spec.value_field!r} is not a finite number: {raw_value!r}"
-        )
-    note = _text(row.get(spec.label_field)) if spec.label_field else ""
-    return Record(date=when, value=value, note=note)
+        raise FetchError(f"row {number}: {name!r} is not a finite number: {raw!r}")
+    return value
 
 
-def _text(raw: Any) -> str:
-    """A field as a string, JSON-style for booleans and null, for filtering."""
-    if raw is None:
-        return ""
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    return str(raw).strip()
-
-
-def _is_blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def _parse_date(raw: Any) -> date:
-    if isinstance(raw, bool) or not isinstance(raw, str | int):
-        raise TypeError(raw)
-    text = str(raw).strip()
-    if _YEAR.fullmatch(text):
-        return date(int(text), 12, 31)
-    if match := _YEAR_MONTH.fullmatch(text):
-        year, month = int(match[1]), int(match[2])
-        return date(year, month, calendar.monthrange(year, month)[1])
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.date()
-
-
-def _parse_number(raw: Any) -> float:
-    if isinstance(raw, bool):
-        raise TypeError(raw)
-    if isinstance(raw, str):
-        raw = raw.strip().replace(",", "").removesuffix("%")
-    return float(raw)
+def _bound(raw: Any, number: int, name: str, factor: float) -> float | None:
+    if not name or is_missing(raw):
+        return None
+    return _number(raw, number, name, factor)
 
 
 def _aggregate(records: list[Record], aggregation: str) -> list[Record]:

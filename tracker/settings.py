@@ -182,8 +182,14 @@ CELERY_TIMEZONE = "UTC"
 # --- Feeds ------------------------------------------------------------------
 
 FEED_TIMEOUT_SECONDS = env_int("FEED_TIMEOUT_SECONDS", 20)
+# The default byte limit of a response; a feed may set its own (Feed.max_bytes).
 FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 5_000_000)
 FEED_CLAIM_SECONDS = env_int("FEED_CLAIM_SECONDS", 600)
+# Sent with every feed request. The SEC answers 403 to a client that does not
+# name a contact (https://www.sec.gov/os/accessing-edgar-data): put one here.
+FEED_USER_AGENT = env_str(
+    "FEED_USER_AGENT", "forecast-tracker/0.1 (feed fetcher; contact unset)"
+)
 
 # --- API (https://www.django-rest-framework.org/api-guide/settings/) ----------
 

@@ -19,6 +19,7 @@ from indicators.fetchers import (
     FeedSpec,
     FetchError,
     FetchResult,
+    Filter,
     Record,
     fetch,
     parse,
@@ -28,6 +29,7 @@ from tests.httpserver import FEEDS, FixtureServer
 SWEBENCH = "swebench/leaderboards.json"
 EPOCH = "epoch/notable_ai_models.csv"
 SEC = "sec/CIK0000789019.json"
+LOCAL = "http://127.0.0.1/"  # for payloads parsed without a request
 
 
 @pytest.fixture(autouse=True)
@@ -75,8 +77,7 @@ def sec_spec(url: str) -> FeedSpec:
         ),
         date_field="end",
         value_field="val",
-        filter_field="fp",
-        filter_value="FY",
+        filters=(Filter("fp", "eq", "FY"),),
         unit_factor=1e-9,
     )
 
@@ -201,11 +202,10 @@ def test_filter_compares_the_field_as_a_string() -> None:
         format="json",
         date_field="end",
         value_field="val",
-        filter_field="fy",
-        filter_value="2025",
+        filters=(Filter("fy", "eq", "2025"),),
     )
 
-    records, rows_seen = parse(spec, body.encode())
+    records, rows_seen, _ = parse(spec, body.encode())
 
     assert rows_seen == 3
     assert [r.date for r in records] == [date(2025, 3, 31), date(2025, 6, 30)]
@@ -221,7 +221,7 @@ def test_running_min_keeps_each_new_lowest_value() -> None:
         aggregation="running_min",
     )
 
-    records, _ = parse(spec, body.encode())
+    records, *_ = parse(spec, body.encode())
 
     assert records == [Record(date(2024, 1, 5), 10.0), Record(date(2024, 3, 1), 8.0)]
 
@@ -231,9 +231,9 @@ def test_numeric_strings_may_carry_commas_and_a_percent_sign() -> None:
         '{"date": "2024-01-01", "resolved": "1,234.5"}',
         '{"date": "2024-01-02", "resolved": " 45.5% "}',
     )
-    spec = swebench_spec("http://127.0.0.1/", aggregation="per_date")
+    spec = swebench_spec(LOCAL, label_field="", aggregation="per_date")
 
-    records, _ = parse(spec, body.encode())
+    records, *_ = parse(spec, body.encode())
 
     assert [r.value for r in records] == [1234.5, 45.5]
 
@@ -246,7 +246,7 @@ def test_rows_without_a_date_or_a_value_are_skipped() -> None:
         '{"date": "2024-01-03", "resolved": null}',
     )
 
-    records, rows_seen = parse(swebench_spec("http://127.0.0.1/"), body.encode())
+    records, rows_seen, _ = parse(swebench_spec(LOCAL, label_field=""), body.encode())
 
     assert rows_seen == 4
     assert records == [Record(date(2024, 1, 1), 10.0)]
@@ -266,7 +266,7 @@ def test_rows_without_a_date_or_a_value_are_skipped() -> None:
 def test_date_formats(raw: str, expected: date) -> None:
     body = results_body(f'{{"date": "{raw}", "resolved": 1}}')
 
-    records, _ = parse(swebench_spec("http://127.0.0.1/"), body.encode())
+    records, *_ = parse(swebench_spec(LOCAL, label_field=""), body.encode())
 
     assert records[0].date == expected
 
@@ -274,24 +274,26 @@ def test_date_formats(raw: str, expected: date) -> None:
 def test_an_unreadable_date_names_the_row_and_the_field() -> None:
     body = results_body(
         '{"date": "2024-01-01", "resolved": 10}',
-        '{"date": "03/14/2024", "resolved": 20}',
+        '{"date": "14.03.2024", "resolved": 20}',
     )
 
     with pytest.raises(FetchError) as caught:
-        parse(swebench_spec("http://127.0.0.1/"), body.encode())
+        parse(swebench_spec(LOCAL, label_field=""), body.encode())
 
-    assert str(caught.value) == "row 2: 'date' is not a date: '03/14/2024'"
+    assert str(caught.value) == "row 2: 'date' is not a date: '14.03.2024'"
     assert caught.value.transient is False
 
 
 def test_a_filter_that_matches_nothing_is_an_error(server: FixtureServer) -> None:
-    spec = dataclasses.replace(sec_spec(server.url(SEC)), filter_value="fy")
+    spec = dataclasses.replace(
+        sec_spec(server.url(SEC)), filters=(Filter("fp", "eq", "fy"),)
+    )
 
     error = fetch_error(spec)
 
     assert error.transient is False
     assert str(error) == (
-        "none of the 20 rows has a date in 'end' and a value in 'val' with fp = 'fy'"
+        "none of the 20 rows has a date in 'end' and a value in 'val' with fp eq 'fy'"
     )
 
 
@@ -311,7 +313,7 @@ def test_a_board_that_is_not_there_is_an_error(server: FixtureServer) -> None:
 
 def test_an_empty_list_at_the_path_is_an_error() -> None:
     with pytest.raises(FetchError) as caught:
-        parse(swebench_spec("http://127.0.0.1/"), results_body().encode())
+        parse(swebench_spec(LOCAL, label_field=""), results_body().encode())
 
     assert str(caught.value) == (
         "no records at path 'leaderboards[name=Verified].results': the list is empty"
@@ -563,7 +565,7 @@ def test_a_csv_with_a_byte_order_mark_is_read(server: FixtureServer) -> None:
 @pytest.mark.parametrize(
     ("raw", "problem"),
     [
-        ('"n/a"', "is not a number: 'n/a'"),
+        ('"n/a!"', "is not a number: 'n/a!'"),
         ('"NaN"', "is not a finite number: 'NaN'"),
         ("NaN", "is not a finite number: nan"),
         ('"inf"', "is not a finite number: 'inf'"),
@@ -583,7 +585,7 @@ def test_a_bad_value_fails_the_whole_payload(
         content_type="application/json",
     )
 
-    error = fetch_error(swebench_spec(server.url("board.json")))
+    error = fetch_error(swebench_spec(server.url("board.json"), label_field=""))
 
     assert error.transient is False
     assert str(error) == f"row 2: 'resolved' {problem}"

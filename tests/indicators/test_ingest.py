@@ -314,3 +314,64 @@ def test_a_feed_value_out_of_range_fails_the_run_and_writes_nothing(feed_server)
     assert not Observation.objects.exists()
     feed.refresh_from_db()
     assert (feed.etag, feed.claimed_until) == ("", None)
+
+
+def test_a_feed_sends_the_deployments_user_agent(feed_server, settings):
+    settings.FEED_USER_AGENT = "forecast-tracker/0.1 (ops@example.org)"
+    feed = swebench_feed(feed_server)
+
+    ingest.run_feed(feed)
+
+    agent = feed_server.requests(SWEBENCH)[0].headers["User-Agent"]
+    assert agent == "forecast-tracker/0.1 (ops@example.org)"
+
+
+def test_a_feeds_own_byte_limit_overrides_the_setting(feed_server, settings):
+    settings.FEED_MAX_BYTES = 1_000
+    small = swebench_feed(feed_server, name="default limit")
+    large = swebench_feed(feed_server, name="own limit", max_bytes=20_000_000)
+
+    assert "larger than 1000 bytes" in ingest.run_feed(small).error
+    assert ingest.run_feed(large).outcome == Outcome.OK
+
+
+def test_bounds_are_stored_and_rows_without_a_value_are_counted(feed_server):
+    body = """[{"d": "2025-01-01", "m": {"v": 2, "lo": 1, "hi": 4}},
+               {"d": "2025-01-02", "m": {"v": "n/a", "lo": 1, "hi": 4}}]"""
+    feed_server.route("/feed.json", body=body, content_type="application/json")
+    feed = FeedFactory(
+        url=feed_server.url("feed.json"),
+        date_field="d",
+        value_field="m.v",
+        low_field="m.lo",
+        high_field="m.hi",
+        unit_factor=10,
+    )
+
+    run = ingest.run_feed(feed)
+
+    assert (run.outcome, run.rows_seen, run.rows_missing) == (Outcome.OK, 2, 1)
+    stored = Observation.objects.get()
+    assert (stored.value, stored.low, stored.high) == (20.0, 10.0, 40.0)
+
+
+def test_a_feed_whose_format_changed_fails_naming_the_field(feed_server):
+    feed = swebench_feed(feed_server, value_field="resolved_pct")
+
+    run = ingest.run_feed(feed)
+
+    assert run.outcome == Outcome.FAILED
+    assert "'resolved_pct'" in run.error
+    assert not Observation.objects.exists()
+
+
+def test_feed_filters_are_validated_by_the_model():
+    feed = FeedFactory.build(
+        indicator=IndicatorFactory(),
+        filters=[{"field": "form", "op": "like", "value": "10-K"}],
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        feed.full_clean()
+
+    assert "unknown op 'like'" in raised.value.message_dict["filters"][0]

@@ -64,8 +64,7 @@ def test_the_worker_fetches_every_due_feed(worker, feed_server):
         records_path="facts.us-gaap.PaymentsToAcquirePropertyPlantAndEquipment.units.USD",
         date_field="end",
         value_field="val",
-        filter_field="form",
-        filter_value="10-K",
+        filters=[{"field": "form", "op": "eq", "value": "10-K"}],
         unit_factor=1e-9,
         source_title="SEC XBRL company facts: Microsoft",
     )
