@@ -32,7 +32,7 @@ def filters_to_filter(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0004_history_without_secondary_indexes'),
+        ('indicators', '0005_observation_evidence'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("indicators", "0004_history_without_secondary_indexes")]
+BEFORE = [("indicators", "0005_observation_evidence")]
 AFTER = [("indicators", "0006_feed_engine")]
 
 
