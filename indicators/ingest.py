@@ -125,7 +125,11 @@ def _fetch_and_store(feed: Feed, run: FetchRun) -> None:
     # rows it stands for are stored too.
     with transaction.atomic():
         counts = bulk_upsert_observations(
-            rows, origin=Origin.FEED, fetch_run=run, keep_publication_dates=True
+            rows,
+            origin=Origin.FEED,
+            fetch_run=run,
+            keep_publication_dates=True,
+            supersede_revisions=feed.revises_values,
         )
         is_unchanged = counts.new == counts.changed == 0
         run.outcome = Outcome.UNCHANGED if is_unchanged else Outcome.OK

@@ -375,3 +375,106 @@ def test_feed_filters_are_validated_by_the_model():
         feed.full_clean()
 
     assert "unknown op 'like'" in raised.value.message_dict["filters"][0]
+
+
+# --- revisions ------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["postgresql", "portable"])
+def write_path(request, monkeypatch):
+    """Each test runs through the database's own statement and the portable path."""
+    if request.param == "portable":
+        monkeypatch.setattr(upsert, "_upsert_postgresql", upsert._upsert_batches)
+    return request.param
+
+
+def revise(indicator, value: float, **changes) -> UpsertCounts:
+    row = make_row(indicator.pk, 1, value, **changes)
+    return bulk_upsert_observations([row], origin=Origin.FEED, supersede_revisions=True)
+
+
+def test_a_revised_value_supersedes_rather_than_overwrites(write_path):
+    indicator = IndicatorFactory()
+    revise(indicator, 10.0, low=8.0)
+    first = Observation.objects.get()
+
+    counts = revise(indicator, 12.0, low=8.0)
+
+    assert counts == UpsertCounts(new=0, changed=1, unchanged=0, superseded=1)
+    current = Observation.objects.current().get()
+    old = Observation.objects.exclude(pk=current.pk).get()
+    assert (current.pk, current.value) == (first.pk, 12.0)
+    assert (old.value, old.low, old.superseded_by) == (10.0, 8.0, current)
+    assert old.created_at == first.created_at
+    assert list(Observation.objects.deciding()) == [current]
+
+
+def test_rerunning_a_revision_adds_nothing(write_path):
+    indicator = IndicatorFactory()
+    revise(indicator, 10.0)
+    revise(indicator, 12.0)
+
+    counts = revise(indicator, 12.0)
+
+    assert counts == UpsertCounts(new=0, changed=0, unchanged=1, superseded=0)
+    assert Observation.objects.count() == 2
+    assert Observation.history.count() == 3  # new, superseded copy, changed
+
+
+def test_each_revision_keeps_its_predecessor(write_path):
+    indicator = IndicatorFactory()
+    for value in (10.0, 12.0, 11.0):
+        revise(indicator, value)
+
+    current = Observation.objects.current().get()
+    kept = Observation.objects.filter(superseded_by=current).order_by("value")
+    assert current.value == 11.0
+    assert [o.value for o in kept] == [10.0, 12.0]
+
+
+def test_a_changed_note_is_updated_in_place_not_superseded(write_path):
+    indicator = IndicatorFactory()
+    revise(indicator, 10.0)
+
+    counts = revise(indicator, 10.0, note="renamed")
+
+    assert (counts.changed, counts.superseded) == (1, 0)
+    assert Observation.objects.get().note == "renamed"
+
+
+def test_without_revisions_a_changed_value_is_overwritten(write_path):
+    indicator = IndicatorFactory()
+    bulk_upsert_observations([make_row(indicator.pk, 1, 10.0)], origin=Origin.FEED)
+
+    bulk_upsert_observations([make_row(indicator.pk, 1, 12.0)], origin=Origin.FEED)
+
+    assert list(Observation.objects.values_list("value", flat=True)) == [12.0]
+
+
+REVISED_YAML = """results:
+  model_a: {{release_date: 2025-03-01, p50: {a}}}
+  model_b: {{release_date: 2025-06-01, p50: {b}}}
+"""
+
+
+def test_a_feed_that_revises_values_supersedes_the_old_ones(feed_server):
+    feed_server.route("/h.yaml", body=REVISED_YAML.format(a=30, b=60), times=1)
+    feed_server.route("/h.yaml", body=REVISED_YAML.format(a=36, b=60))
+    feed = FeedFactory(
+        url=feed_server.url("h.yaml"),
+        format="yaml",
+        records_path="results.*",
+        date_field="release_date",
+        value_field="p50",
+        label_field="@key",
+        revises_values=True,
+    )
+    ingest.run_feed(feed)
+
+    runs = [ingest.run_feed(feed) for _ in range(2)]
+
+    assert [(r.outcome, r.rows_changed) for r in runs] == [("ok", 1), ("unchanged", 0)]
+    current = Observation.objects.current().get(date=datetime.date(2025, 3, 1))
+    assert (current.value, current.note) == (36.0, "model_a")
+    assert [o.value for o in current.supersedes.all()] == [30.0]
+    assert Observation.objects.count() == 3
