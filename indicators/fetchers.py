@@ -8,6 +8,7 @@ caller whether a retry can help.
 """
 
 import http.client
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -181,6 +182,12 @@ def _network_error(error: Exception, url: str, timeout: float) -> FetchError:
     reason = error.reason if isinstance(error, urllib.error.URLError) else error
     if isinstance(reason, TimeoutError):
         message = f"no response from {url} within {timeout:g} s"
+    elif isinstance(reason, socket.gaierror):
+        host = urllib.parse.urlsplit(url).hostname
+        message = (
+            f"could not fetch {url}: the host {host} was not found (no network "
+            "connection, or no DNS)"
+        )
     else:
         message = f"could not fetch {url}: {reason or type(reason).__name__}"
     return FetchError(message, transient=True)

@@ -1,6 +1,6 @@
 """The record: sources, predictions, indicators and observations as files.
 
-``load_record`` reads and checks all four files, and writes only when every row
+``load_record`` reads and checks every record file, and writes only when every row
 of every file is valid, in one transaction. ``export_record`` writes the
 database back in the same canonical form, so a load followed by an export
 gives the files back byte for byte.
@@ -16,6 +16,7 @@ from django.db import transaction
 
 import indicators as indicators_app
 from indicators import record as indicator_record
+from indicators import record_feeds
 from indicators.models import Indicator, Origin
 from indicators.record_format import (
     BOOL,
@@ -119,6 +120,8 @@ class RecordPaths:
     sections: Path | None = None
     # Optional: indicators computed from others (indicators.derived).
     derived: Path | None = None
+    # Optional: where jobs fetch new values (indicators.record_feeds).
+    feeds: Path | None = None
 
     @classmethod
     def seed(cls) -> "RecordPaths":
@@ -132,11 +135,12 @@ class RecordPaths:
             observations=theirs / "observations.csv",
             sections=mine / "sections.yaml",
             derived=theirs / "derived.yaml",
+            feeds=theirs / "feeds.yaml",
         )
 
     @classmethod
     def in_directory(cls, directory: Path) -> "RecordPaths":
-        """All four files side by side in one directory."""
+        """All the record files side by side in one directory."""
         return cls(
             sources=directory / "sources.yaml",
             predictions=directory / "predictions.yaml",
@@ -144,6 +148,7 @@ class RecordPaths:
             observations=directory / "observations.csv",
             sections=directory / "sections.yaml",
             derived=directory / "derived.yaml",
+            feeds=directory / "feeds.yaml",
         )
 
 
@@ -330,7 +335,7 @@ def save_predictions(predictions: list[Prediction]) -> Counts:
 
 
 def read_record(paths: RecordPaths) -> tuple[dict, list[RecordError]]:
-    """Every row of the four files, checked against each other and the database."""
+    """Every row of the record files, checked against each other and the database."""
     raw, errors = _read_bytes(paths)
     if errors:
         return {}, errors
@@ -342,6 +347,8 @@ def read_record(paths: RecordPaths) -> tuple[dict, list[RecordError]]:
     observations, problems = indicator_record.read_observations(
         raw["observations"], indicators=known_indicators, file=paths.observations.name
     )
+    errors += problems
+    feeds, problems = _read_feeds(paths, known_indicators)
     errors += problems
     sources, problems = read_sources(raw["sources"], file=paths.sources.name)
     errors += problems
@@ -362,6 +369,7 @@ def read_record(paths: RecordPaths) -> tuple[dict, list[RecordError]]:
         "derivations": derivations,
         "indicators": indicator_rows,
         "observations": observations,
+        "feeds": feeds,
         "sources": sources,
         "predictions": predictions,
         "sections": sections,
@@ -399,6 +407,16 @@ def _read_derivations(
     )
 
 
+def _read_feeds(
+    paths: RecordPaths, indicators: dict[str, Indicator]
+) -> tuple[list, list[RecordError]]:
+    if paths.feeds is None or not paths.feeds.exists():
+        return [], []
+    return record_feeds.read_feeds(
+        paths.feeds.read_bytes(), indicators=indicators, file=paths.feeds.name
+    )
+
+
 def _read_bytes(paths: RecordPaths) -> tuple[dict[str, bytes], list[RecordError]]:
     raw, errors = {}, []
     for kind in ("indicators", "observations", "sources", "predictions"):
@@ -413,7 +431,7 @@ def _read_bytes(paths: RecordPaths) -> tuple[dict[str, bytes], list[RecordError]
 
 
 def load_record(paths: RecordPaths) -> dict[str, Counts]:
-    """Check all four files, then write them in one transaction, or raise
+    """Check every file, then write them in one transaction, or raise
     ``RecordInvalid`` listing every problem and write nothing.
 
     Rows that are in the database but not in the files are kept: editors add
@@ -428,6 +446,7 @@ def load_record(paths: RecordPaths) -> dict[str, Counts]:
             "observations": indicator_record.save_observations(
                 rows["observations"], origin=Origin.SEED
             ),
+            "feeds": record_feeds.save_feeds(rows["feeds"]),
             "sources": save_sources(rows["sources"]),
             "predictions": save_predictions(rows["predictions"]),
             "derived indicators": indicator_record.save_derivations(
@@ -453,13 +472,15 @@ def export_predictions() -> str:
 
 
 def export_record(paths: RecordPaths) -> None:
-    """Write the database as the four record files (UTF-8, Unix line ends)."""
+    """Write the database as the record files (UTF-8, Unix line ends)."""
     texts = {
         paths.sources: export_sources(),
         paths.predictions: export_predictions(),
         paths.indicators: indicator_record.export_indicators(),
         paths.observations: indicator_record.export_observations(),
     }
+    if paths.feeds is not None:
+        texts[paths.feeds] = record_feeds.export_feeds()
     if paths.derived is not None:
         texts[paths.derived] = indicator_record.export_derivations()
     for path, text in texts.items():

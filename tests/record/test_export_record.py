@@ -14,6 +14,7 @@ from tests.factories import ObservationFactory
 pytestmark = pytest.mark.django_db
 
 FILES = ("sources.yaml", "predictions.yaml", "indicators.yaml", "observations.csv")
+FILES += ("feeds.yaml",)
 
 
 def load_then_export(paths: RecordPaths, output: Path) -> None:
@@ -38,7 +39,7 @@ def test_loading_then_exporting_gives_the_committed_seed_back(tmp_path: Path) ->
     call_command("export_record", "--output", str(tmp_path), stdout=StringIO())
 
     exported = RecordPaths.in_directory(tmp_path)
-    for kind in ("sources", "predictions", "indicators", "observations"):
+    for kind in ("sources", "predictions", "indicators", "observations", "feeds"):
         assert getattr(exported, kind).read_bytes() == getattr(seed, kind).read_bytes()
 
 

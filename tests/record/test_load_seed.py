@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.models import Indicator, Observation, Origin
+from indicators.models import Feed, Indicator, Observation, Origin
 from predictions.models import Prediction, Source
 from tests.factories import ObservationFactory
 from tests.record.conftest import break_file
@@ -101,6 +101,12 @@ BROKEN_FILES = {
     "predictions_missing_citation.yaml": "item 1 (ai2027-swe-bench-85), citation_url",
     "indicators_log_scale_negative.yaml": "scale/min_value: Constraint",
     "sources_bad_url.yaml": "item 2 (lambert), url:",
+    "feeds_unknown_indicator.yaml": (
+        "item 1 (SWE-bench Verified (leaderboard data file)), indicator: "
+        "'swe-bench-verifed' is not a known indicator."
+    ),
+    "feeds_bad_filter.yaml": "filters: filter 1: unknown op 'has'",
+    "feeds_path_on_csv.yaml": "a records path only applies to JSON and YAML feeds",
 }
 
 
@@ -157,3 +163,42 @@ def test_a_quantile_value_that_is_not_a_bound_is_refused(record_dir: Path) -> No
         call_command("load_seed", "--input", str(record_dir), stderr=err)
 
     assert "quantiles" in err.getvalue()
+
+
+def test_feeds_are_loaded_once_and_matched_on_name(record_dir: Path) -> None:
+    first = load(record_dir)
+
+    second = load(record_dir)
+
+    assert "feeds: 1 new, 0 changed, 0 unchanged" in first
+    assert "feeds: 0 new, 0 changed, 1 unchanged" in second
+    feed = Feed.objects.get()
+    assert feed.filters == [{"field": "tags", "op": "contains", "value": "Checked"}]
+    assert (feed.max_bytes, feed.interval_minutes, feed.is_active) == (
+        20_000_000,
+        24 * 60,
+        True,
+    )
+
+
+def test_a_reload_keeps_a_feeds_state_and_pause(record_dir: Path) -> None:
+    load(record_dir)
+    Feed.objects.update(is_active=False, etag='"v1"')
+
+    load(record_dir)
+
+    assert Feed.objects.values_list("is_active", "etag").get() == (False, '"v1"')
+
+
+def test_an_edited_feed_mapping_is_updated_and_fetched_in_full(
+    record_dir: Path,
+) -> None:
+    load(record_dir)
+    Feed.objects.update(etag='"v1"')
+    path = record_dir / "feeds.yaml"
+    path.write_text(path.read_text().replace("value_field: resolved", "value_field: x"))
+
+    output = load(record_dir)
+
+    assert "feeds: 0 new, 1 changed, 0 unchanged" in output
+    assert Feed.objects.values_list("value_field", "etag").get() == ("x", "")

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--input",
             type=Path,
-            help="A directory holding the four record files (default: the seed).",
+            help="A directory holding the record files (default: the seed).",
         )
 
     def handle(self, *args, input: Path | None = None, **options) -> None:

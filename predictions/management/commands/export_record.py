@@ -9,7 +9,8 @@ from predictions import record
 
 class Command(BaseCommand):
     help = (
-        "Write sources, predictions, indicators and observations as the record "
+        "Write sources, predictions, indicators, observations and feeds as the "
+        "record "
         "files (by default over the committed seed files)."
     )
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output",
             type=Path,
-            help="Write the four files into this directory instead of over the seed.",
+            help="Write the files into this directory instead of over the seed.",
         )
 
     def handle(self, *args, output: Path | None = None, **options) -> None:
@@ -32,5 +33,6 @@ class Command(BaseCommand):
             paths.predictions,
             paths.indicators,
             paths.observations,
+            paths.feeds,
         ):
             self.stdout.write(f"Wrote {path}")
