@@ -1,0 +1,116 @@
+"""Every feed the record ships, run through the real path against a trimmed copy
+of its producer's real file, served on 127.0.0.1.
+
+The values asserted are the producer's own: a reader can check them on the
+producer's page (see each fixture's ORIGIN.md).
+"""
+
+import datetime
+
+import pytest
+
+from indicators import ingest
+from indicators.models import Observation, Outcome, Tier
+from tests.httpserver import FEEDS
+from tests.shipped_feeds import FIXTURES, install_shipped_feeds, shipped_feed_names
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def run(feed_server, name: str) -> dict[datetime.date, Observation]:
+    feed = install_shipped_feeds(feed_server)[name]
+    fetch_run = ingest.run_feed(feed)
+    assert fetch_run.outcome == Outcome.OK, fetch_run.error
+    rows = Observation.objects.filter(indicator=feed.indicator)
+    return {row.date: row for row in rows}
+
+
+def test_every_shipped_feed_has_a_fixture_and_its_origin():
+    names = shipped_feed_names()
+
+    assert sorted(FIXTURES) == sorted(names)
+    for path in FIXTURES.values():
+        assert (FEEDS / path).is_file()
+        assert (FEEDS / path).parent.joinpath("ORIGIN.md").is_file()
+
+
+def test_feed_rows_are_primary_and_public_from_the_fetch_date(feed_server):
+    rows = run(feed_server, "SWE-bench Verified leaderboard")
+
+    today = datetime.datetime.now(datetime.UTC).date()
+    assert {row.tier for row in rows.values()} == {Tier.PRIMARY}
+    assert {row.published_on for row in rows.values()} == {today}
+
+
+def test_swebench_verified_gives_the_boards_running_best(feed_server):
+    rows = run(feed_server, "SWE-bench Verified leaderboard")
+
+    best = max(rows.values(), key=lambda row: row.date)
+    assert (best.date, best.value, best.note) == (
+        D(2025, 9, 28),
+        78.8,
+        "TRAE + Doubao-Seed-Code",
+    )
+    assert rows[D(2025, 6, 12)].value == 75.2  # TRAE
+    assert len(rows) == 30
+    values = [rows[day].value for day in sorted(rows)]
+    assert values == sorted(values)
+
+
+def test_swebench_bash_only_gives_the_boards_running_best(feed_server):
+    rows = run(feed_server, "SWE-bench bash-only leaderboard")
+
+    assert [(day, rows[day].value) for day in sorted(rows)][-2:] == [
+        (D(2025, 11, 18), 74.2),  # Gemini 3 Pro Preview
+        (D(2025, 11, 24), 74.4),  # Claude 4.5 Opus medium
+    ]
+
+
+def test_metr_50_percent_horizons_in_hours_with_their_intervals(feed_server):
+    rows = run(feed_server, "METR time horizons: 50%")
+
+    gpt_5_2 = rows[D(2025, 12, 11)]
+    assert gpt_5_2.note == "gpt_5_2"
+    assert (gpt_5_2.value, gpt_5_2.low, gpt_5_2.high) == pytest.approx(
+        (352.249302 / 60, 191.31908 / 60, 862.339204 / 60)
+    )
+    # Two models released on 2026-02-05: the day keeps the longer horizon.
+    assert rows[D(2026, 2, 5)].note == "claude_opus_4_6_inspect"
+    assert rows[D(2026, 2, 5)].value == pytest.approx(718.80683 / 60)
+    assert len(rows) == 22  # 23 models, two on one day
+
+
+def test_metr_80_percent_horizons(feed_server):
+    rows = run(feed_server, "METR time horizons: 80%")
+
+    assert rows[D(2025, 12, 11)].value == pytest.approx(66.002649 / 60)
+    assert rows[D(2019, 2, 14)].note == "gpt2"
+
+
+@pytest.mark.parametrize(
+    ("name", "day", "value", "low", "high"),
+    [
+        ("Nvidia compute", D(2025, 12, 31), 13.659258, 11.899055, 15.548902),
+        ("Nvidia power", D(2025, 12, 31), 8.562, 7.413, 9.782),
+        ("Google TPU compute", D(2025, 12, 31), 3.812878, 3.083116, 4.537332),
+        ("Google TPU power", D(2025, 12, 31), 2.223, 1.813, 2.653),
+        ("AMD compute", D(2025, 12, 31), 1.244972, 1.060773, 1.456892),
+        ("AMD power", D(2025, 9, 30), 0.629, 0.525, 0.744),
+        ("Amazon Trainium compute", D(2025, 12, 31), 1.020727, 0.907525, 1.164343),
+        ("Amazon Trainium power", D(2025, 12, 31), 0.840, 0.7301, 1.0164),
+    ],
+)
+def test_epoch_chip_counts_per_family(feed_server, name, day, value, low, high):
+    rows = run(feed_server, f"Epoch AI chip counts: {name}")
+
+    row = rows[day]
+    assert (row.value, row.low, row.high) == pytest.approx((value, low, high))
+
+
+def test_epoch_chip_counts_leave_out_the_incomplete_quarter(feed_server):
+    rows = run(feed_server, "Epoch AI chip counts: Nvidia compute")
+
+    assert max(rows) == D(2025, 12, 31)  # the 3/31/2026 row is marked incomplete
+    assert len(rows) == 16
