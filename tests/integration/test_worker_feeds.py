@@ -6,10 +6,18 @@ import time
 import pytest
 from django_celery_results.models import TaskResult
 
-from indicators.models import Aggregation, FeedFormat, FetchRun, Observation, Outcome
+from indicators.models import (
+    Aggregation,
+    Feed,
+    FeedFormat,
+    FetchRun,
+    Observation,
+    Outcome,
+)
 from tests.factories import FeedFactory, IndicatorFactory
 from tests.feed_fixtures import SWEBENCH, VERIFIED_BEST
 from tests.integration.conftest import wait_for
+from tests.shipped_feeds import FIXTURES, install_shipped_feeds
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -145,3 +153,39 @@ def test_a_run_killed_with_its_worker_is_redelivered_and_completes(worker, feed_
 
     wait_for(lambda: task_succeeded(task_id), timeout=30, what="the redelivery")
     assert_cut_short_then_completed(feed, task_id)
+
+
+def observation_rows() -> list[tuple]:
+    fields = ["indicator__slug", "date", "value", "low", "high", "superseded_by"]
+    return sorted(Observation.objects.values_list(*fields, "note", "published_on"))
+
+
+def test_every_shipped_feed_run_twice_by_the_worker_leaves_the_same_rows(
+    worker, feed_server
+):
+    feeds = install_shipped_feeds(feed_server)
+
+    def run_all(round_: int) -> None:
+        for feed in feeds.values():
+            worker.send(FETCH_FEED, feed.pk)
+        for feed in feeds.values():
+            runs = wait_for(
+                lambda f=feed: finished_runs(f, round_), timeout=60, what=feed.name
+            )
+            assert runs[-1].outcome in (Outcome.OK, Outcome.UNCHANGED), runs[-1].error
+
+    run_all(1)
+    first = observation_rows()
+    history = Observation.history.count()
+    # The second round downloads every file in full, as after a producer's
+    # server forgot its ETags: every row is read and upserted again.
+    Feed.objects.update(etag="", last_modified="")
+    run_all(2)
+
+    assert observation_rows() == first
+    assert Observation.history.count() == history
+    assert {feed.name for feed in feeds.values()} == set(FIXTURES)
+    latest = {
+        feed.runs.order_by("-started_at").first().outcome for feed in feeds.values()
+    }
+    assert latest == {Outcome.UNCHANGED}
