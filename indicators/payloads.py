@@ -266,12 +266,22 @@ def _date(raw: Any, number: int, name: str) -> date:
 
 def _number(raw: Any, number: int, name: str, factor: float) -> float:
     try:
-        value = parse_number(raw) * factor
+        value = _scale(parse_number(raw), factor)
     except (TypeError, ValueError, OverflowError):
         raise FetchError(f"row {number}: {name!r} is not a number: {raw!r}") from None
     if not math.isfinite(value):
         raise FetchError(f"row {number}: {name!r} is not a finite number: {raw!r}")
     return value
+
+
+def _scale(number: float, factor: float) -> float:
+    # Dividing by 1e9 gives 61.5 for 61.5e9, multiplying by 1e-9 gives
+    # 61.50000000000001: divide when the factor is the inverse of a whole number.
+    if abs(factor) < 1:
+        inverse = round(1 / factor)
+        if math.isclose(1 / inverse, factor, rel_tol=1e-12):
+            return number / inverse
+    return number * factor
 
 
 def _bound(raw: Any, number: int, name: str, factor: float) -> float | None:

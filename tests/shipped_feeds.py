@@ -14,12 +14,15 @@ from indicators.models import Feed
 from predictions.record import RecordPaths
 from tests.httpserver import FixtureServer
 
+FUNDING = "epoch-companies/ai_companies_funding_rounds.csv"
 # Feed name in feeds.yaml -> the trimmed real file, relative to tests/fixtures/feeds.
 FIXTURES: dict[str, str] = {
     "SWE-bench Verified leaderboard": "swebench/leaderboards_2025-12-10.json",
     "SWE-bench bash-only leaderboard": "swebench/leaderboards_2025-12-10.json",
     "METR time horizons: 50%": "metr/benchmark_results_1_1.yaml",
     "METR time horizons: 80%": "metr/benchmark_results_1_1.yaml",
+    "Epoch AI funding rounds: Anthropic valuation": FUNDING,
+    "Epoch AI funding rounds: leading lab valuation": FUNDING,
     **{
         f"Epoch AI chip counts: {family} {measure}": (
             f"epoch-chips/{file}_cumulative_totals.csv"

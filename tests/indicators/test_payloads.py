@@ -320,3 +320,11 @@ def test_filters_read_from_their_stored_form() -> None:
     stored = [{"field": "form", "op": "eq", "value": "10-K"}]
 
     assert read_filters(stored) == (Filter("form", "eq", "10-K"),)
+
+
+def test_a_factor_that_is_one_over_a_whole_number_divides_exactly() -> None:
+    body = board('{"date": "2025-03-03", "v": 61500000000}')
+
+    records, *_ = parse(board_spec(unit_factor=1e-9), body)
+
+    assert records[0].value == 61.5  # not 61.50000000000001

@@ -114,3 +114,26 @@ def test_epoch_chip_counts_leave_out_the_incomplete_quarter(feed_server):
 
     assert max(rows) == D(2025, 12, 31)  # the 3/31/2026 row is marked incomplete
     assert len(rows) == 16
+
+
+def test_epoch_anthropic_valuations_of_closed_rounds(feed_server):
+    rows = run(feed_server, "Epoch AI funding rounds: Anthropic valuation")
+
+    assert (rows[D(2025, 9, 2)].value, rows[D(2025, 9, 2)].note) == (
+        183.0,
+        "Sep 2025 183B Series F",
+    )
+    assert rows[D(2025, 3, 3)].value == 61.5
+    # Rounds without a published valuation (Amazon's and Google's) are skipped.
+    assert D(2024, 3, 27) not in rows
+    assert len(rows) == 6
+
+
+def test_epoch_leading_lab_valuation_is_the_running_best(feed_server):
+    rows = run(feed_server, "Epoch AI funding rounds: leading lab valuation")
+
+    assert [(day, rows[day].value, rows[day].note) for day in sorted(rows)][-3:] == [
+        (D(2024, 10, 2), 157.0, "OpenAI"),
+        (D(2025, 3, 31), 300.0, "OpenAI"),
+        (D(2025, 10, 1), 500.0, "OpenAI"),
+    ]
