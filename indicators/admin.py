@@ -348,6 +348,7 @@ class FetchRunAdmin(admin.ModelAdmin):
         "rows_seen",
         "rows_new",
         "rows_changed",
+        "rows_missing",
         "short_error",
     ]
     list_filter = ["outcome", "feed"]
