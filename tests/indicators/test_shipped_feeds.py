@@ -137,3 +137,24 @@ def test_epoch_leading_lab_valuation_is_the_running_best(feed_server):
         (D(2025, 3, 31), 300.0, "OpenAI"),
         (D(2025, 10, 1), 500.0, "OpenAI"),
     ]
+
+
+def test_metr_revising_a_horizon_supersedes_the_earlier_estimate(feed_server):
+    feed = install_shipped_feeds(feed_server)["METR time horizons: 50%"]
+    earlier = "metr/benchmark_results_1_1_2026-02-22.yaml"
+    feed_server.route("/metr.yaml", file=earlier, times=1)
+    feed_server.route("/metr.yaml", file="metr/benchmark_results_1_1.yaml")
+    type(feed).objects.filter(pk=feed.pk).update(url=feed_server.url("metr.yaml"))
+    ingest.run_feed(feed)
+
+    revision = ingest.run_feed(feed)
+
+    assert revision.outcome == Outcome.OK, revision.error
+    opus = Observation.objects.current().get(
+        indicator=feed.indicator, date=D(2026, 2, 5)
+    )
+    assert opus.value == pytest.approx(718.80683 / 60)
+    [before] = opus.supersedes.all()
+    assert before.value == pytest.approx(870.027186 / 60)
+    assert before.note == "claude_opus_4_6_inspect"
+    assert list(Observation.objects.deciding().filter(date=D(2026, 2, 5))) == [opus]
