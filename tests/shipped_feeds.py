@@ -21,6 +21,9 @@ FIXTURES: dict[str, str] = {
     "SWE-bench bash-only leaderboard": "swebench/leaderboards_2025-12-10.json",
     "METR time horizons: 50%": "metr/benchmark_results_1_1.yaml",
     "METR time horizons: 80%": "metr/benchmark_results_1_1.yaml",
+    "Epoch AI notable models: largest training run": (
+        "epoch/notable_ai_models_2025-04-18.csv"
+    ),
     "Epoch AI funding rounds: Anthropic valuation": FUNDING,
     "Epoch AI funding rounds: leading lab valuation": FUNDING,
     **{

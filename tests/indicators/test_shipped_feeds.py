@@ -158,3 +158,15 @@ def test_metr_revising_a_horizon_supersedes_the_earlier_estimate(feed_server):
     assert before.value == pytest.approx(870.027186 / 60)
     assert before.note == "claude_opus_4_6_inspect"
     assert list(Observation.objects.deciding().filter(date=D(2026, 2, 5))) == [opus]
+
+
+def test_epoch_largest_training_run_is_the_running_best(feed_server):
+    rows = run(feed_server, "Epoch AI notable models: largest training run")
+
+    assert [(day, rows[day].value, rows[day].note) for day in sorted(rows)][-4:] == [
+        (D(2023, 3, 15), 2.1e25, "GPT-4"),
+        (D(2023, 11, 6), 2.2e25, "GPT-4 Turbo"),
+        (D(2023, 12, 6), 5.0000000001e25, "Gemini 1.0 Ultra"),
+        (D(2025, 2, 17), 4.64e26, "Grok-3"),
+    ]
+    assert len(rows) == 28
