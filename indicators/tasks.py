@@ -1,5 +1,7 @@
 """Celery adapters for feeds: ids in, a small summary out."""
 
+import logging
+
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
@@ -7,6 +9,8 @@ from django.utils import timezone
 from indicators import ingest
 from indicators.fetchers import FetchError
 from indicators.models import Feed
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -34,7 +38,20 @@ def fetch_feed(self, feed_id: int) -> dict:
     feed = Feed.objects.filter(pk=feed_id).first()
     if feed is None:
         return {"feed": feed_id, "outcome": "no such feed"}
-    run = ingest.run_feed(feed, task_id=self.request.id or "")
+    try:
+        run = ingest.run_feed(feed, task_id=self.request.id or "")
+    except FetchError as error:
+        if self.request.retries < self.max_retries:
+            raise  # retried with backoff by autoretry_for
+        # Out of retries (offline, a producer down for long): the run log has
+        # every attempt; the worker's log says so once, in words.
+        logger.warning(
+            "Feed %r failed after %d attempts: %s",
+            feed.name,
+            self.request.retries + 1,
+            error,
+        )
+        return {"feed": feed_id, "outcome": "failed", "error": str(error)}
     if run is None:
         return {"feed": feed_id, "outcome": "skipped: another run holds the feed"}
     return {

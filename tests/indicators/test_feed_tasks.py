@@ -174,3 +174,21 @@ def test_fetch_now_reports_a_failed_run(staff_client, feed_server):
 
     [message] = response.context["messages"]
     assert str(message).startswith("Broken: failed: HTTP 500")
+
+
+def test_the_last_retry_fails_with_one_line_in_words_not_a_traceback(
+    feed_server, caplog
+):
+    feed_server.route("/feed.json", status=503)
+    feed = swebench_feed(feed_server, "feed.json", name="Busy board")
+
+    result = tasks.fetch_feed.apply(
+        args=[feed.pk], retries=tasks.fetch_feed.max_retries
+    )
+
+    assert result.get()["outcome"] == "failed"
+    assert "HTTP 503" in result.get()["error"]
+    [record] = [r for r in caplog.records if r.name == "indicators.tasks"]
+    assert record.getMessage().startswith(
+        "Feed 'Busy board' failed after 9 attempts: HTTP 503"
+    )
