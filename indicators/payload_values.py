@@ -6,12 +6,13 @@ Plain Python on the standard library, shared by ``payload_formats`` and
 
 import calendar
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-# What producers write for "no value": FRED's ".", Epoch's and OSWorld's "n/a"
-# and "NA", empty cells, JSON null. Such a row is skipped and counted.
-MISSING_MARKERS = frozenset({"", ".", "n/a", "na", "null", "none"})
+# What producers write for "no value": FRED's ".", "n/a" and "NA", OSWorld's
+# "-" and "🚧" (under way), empty cells, JSON null. Such a row is skipped and
+# counted.
+MISSING_MARKERS = frozenset({"", ".", "-", "n/a", "na", "null", "none", "🚧"})
 
 # The key of a mapping whose values are the records (a records path ending in
 # "*"), readable as a field like any other, e.g. as the label.
@@ -79,6 +80,20 @@ def text(raw: Any) -> str:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))  # a spreadsheet's 100.0 is the 100 an editor types
     return str(raw).strip()
+
+
+# Day 0 of a spreadsheet's serial dates (Excel's, with its 1900 leap-year bug).
+EXCEL_EPOCH = date(1899, 12, 30)
+# Serial numbers of 1950-01-01 and 2199-12-31: anything else is not a date.
+EXCEL_SERIALS = range(18264, 109574)
+
+
+def parse_spreadsheet_date(raw: Any) -> date:
+    """A spreadsheet cell: a date, a date's text, or a serial number of days."""
+    is_number = isinstance(raw, int | float) and not isinstance(raw, bool)
+    if is_number and float(raw).is_integer() and int(raw) in EXCEL_SERIALS:
+        return EXCEL_EPOCH + timedelta(days=int(raw))
+    return parse_date(raw)
 
 
 def parse_date(raw: Any) -> date:

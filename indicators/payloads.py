@@ -30,6 +30,7 @@ from indicators.payload_values import (
     is_missing,
     parse_date,
     parse_number,
+    parse_spreadsheet_date,
     text,
 )
 
@@ -234,7 +235,7 @@ def _map_row(row: dict[str, Any], number: int, reading: _Reading) -> Record | No
     if is_missing(raw_date) or is_missing(raw_value):
         reading.rows_missing += 1
         return None
-    when = _date(raw_date, number, spec.date_field)
+    when = _date(raw_date, number, spec.date_field, spec.format)
     value = _number(raw_value, number, spec.value_field, spec.unit_factor)
     low, high = (
         _bound(get_field(row, name), number, name, spec.unit_factor)
@@ -252,14 +253,16 @@ def _map_row(row: dict[str, Any], number: int, reading: _Reading) -> Record | No
         published_on=(
             None
             if is_missing(published)
-            else _date(published, number, spec.published_field)
+            else _date(published, number, spec.published_field, spec.format)
         ),
     )
 
 
-def _date(raw: Any, number: int, name: str) -> date:
+def _date(raw: Any, number: int, name: str, feed_format: str) -> date:
+    # A spreadsheet cell without a date format holds the date's serial number.
+    read = parse_spreadsheet_date if feed_format == "xlsx" else parse_date
     try:
-        return parse_date(raw)
+        return read(raw)
     except (TypeError, ValueError):
         raise FetchError(f"row {number}: {name!r} is not a date: {raw!r}") from None
 

@@ -328,3 +328,13 @@ def test_a_factor_that_is_one_over_a_whole_number_divides_exactly() -> None:
     records, *_ = parse(board_spec(unit_factor=1e-9), body)
 
     assert records[0].value == 61.5  # not 61.50000000000001
+
+
+def test_xlsx_dates_may_be_serial_numbers() -> None:
+    body = xlsx([["Date", "Score"], [45887, 46.26], ["-", "-"], [None, "🚧"]])
+    spec = FeedSpec(url=URL, format="xlsx", date_field="Date", value_field="Score")
+
+    records, rows_seen, rows_missing = parse(spec, body)
+
+    assert records == [Record(date(2025, 8, 18), 46.26)]
+    assert (rows_seen, rows_missing) == (3, 2)
