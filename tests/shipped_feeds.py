@@ -24,6 +24,7 @@ FIXTURES: dict[str, str] = {
     "Epoch AI notable models: largest training run": (
         "epoch/notable_ai_models_2025-04-18.csv"
     ),
+    "FRED: S&P 500 daily close": "fred/SP500.csv",
     "Epoch AI funding rounds: Anthropic valuation": FUNDING,
     "Epoch AI funding rounds: leading lab valuation": FUNDING,
     **{

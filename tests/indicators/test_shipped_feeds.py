@@ -170,3 +170,18 @@ def test_epoch_largest_training_run_is_the_running_best(feed_server):
         (D(2025, 2, 17), 4.64e26, "Grok-3"),
     ]
     assert len(rows) == 28
+
+
+def test_fred_sp500_closes_skip_the_market_holidays(feed_server):
+    feed = install_shipped_feeds(feed_server)["FRED: S&P 500 daily close"]
+
+    fetch_run = ingest.run_feed(feed)
+
+    assert (fetch_run.rows_seen, fetch_run.rows_missing) == (64, 5)
+    rows = dict(
+        Observation.objects.filter(indicator=feed.indicator).values_list(
+            "date", "value"
+        )
+    )
+    assert (rows[D(2025, 12, 31)], rows[D(2026, 2, 20)]) == (6845.50, 6909.51)
+    assert D(2025, 12, 25) not in rows
