@@ -25,6 +25,9 @@ FIXTURES: dict[str, str] = {
         "epoch/notable_ai_models_2025-04-18.csv"
     ),
     "FRED: S&P 500 daily close": "fred/SP500.csv",
+    "OSWorld-Verified leaderboard (100 steps)": (
+        "osworld/osworld_verified_results.xlsx"
+    ),
     "Epoch AI funding rounds: Anthropic valuation": FUNDING,
     "Epoch AI funding rounds: leading lab valuation": FUNDING,
     **{

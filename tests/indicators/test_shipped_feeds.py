@@ -185,3 +185,14 @@ def test_fred_sp500_closes_skip_the_market_holidays(feed_server):
     )
     assert (rows[D(2025, 12, 31)], rows[D(2026, 2, 20)]) == (6845.50, 6909.51)
     assert D(2025, 12, 25) not in rows
+
+
+def test_osworld_verified_running_best_at_100_steps(feed_server):
+    rows = run(feed_server, "OSWorld-Verified leaderboard (100 steps)")
+
+    assert [(day, rows[day].value, rows[day].note) for day in sorted(rows)][-3:] == [
+        (D(2026, 4, 17), 78.34, "OpenAPA w/ gemini-3.1-pro"),
+        (D(2026, 4, 20), 82.56, "Holo3-35B-A3B"),
+        (D(2026, 5, 21), 83.64, "Pointer Agent w/ Opus 4.7"),
+    ]
+    assert rows[D(2025, 7, 28)].value == 53.1  # GTA1 w/ o3, a date cell
