@@ -210,7 +210,9 @@ def _csv_rows(text_: str) -> list[dict[str, Any]]:
 
 def _xlsx_rows(body: bytes, sheet: str) -> list[dict[str, Any]]:
     """The rows of the first sheet, or of ``sheet``, keyed by its first row."""
-    import openpyxl  # here, so that only XLSX feeds pay for the import
+    # Imported here, so that only XLSX feeds pay for it.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
@@ -221,7 +223,13 @@ def _xlsx_rows(body: bytes, sheet: str) -> list[dict[str, Any]]:
                 f"{XLSX_MAX_UNPACKED_BYTES}"
             )
         book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+    ) as error:
         raise FetchError(f"the response is not a readable XLSX file: {error}") from None
     try:
         if sheet and sheet not in book.sheetnames:
@@ -229,8 +237,8 @@ def _xlsx_rows(body: bytes, sheet: str) -> list[dict[str, Any]]:
                 f"the XLSX file has no sheet {sheet!r} (its sheets: "
                 f"{', '.join(book.sheetnames)})"
             )
-        rows = book[sheet].iter_rows(values_only=True) if sheet else None
-        rows = rows or book.worksheets[0].iter_rows(values_only=True)
+        worksheet = book[sheet] if sheet else book.worksheets[0]
+        rows = worksheet.iter_rows(values_only=True)
         header = [text(cell) for cell in next(rows, ())]
         records = [
             {name: _cell(cell) for name, cell in zip(header, row, strict=False) if name}
