@@ -6,8 +6,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("indicators", "0005_observation_evidence")]
-AFTER = [("indicators", "0006_feed_engine")]
+BEFORE = [("indicators", "0006_derivations")]
+AFTER = [("indicators", "0007_feed_engine")]
 
 
 def migrate(targets: list[tuple[str, str]]):

@@ -32,7 +32,7 @@ def filters_to_filter(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0005_observation_evidence'),
+        ('indicators', '0006_derivations'),
     ]
 
     operations = [
