@@ -124,6 +124,9 @@ def test_epoch_anthropic_valuations_of_closed_rounds(feed_server):
         "Sep 2025 183B Series F",
     )
     assert rows[D(2025, 3, 3)].value == 61.5
+    # Public from Epoch's report date, or from the close when reported before it.
+    assert rows[D(2025, 9, 2)].published_on == D(2025, 9, 2)
+    assert rows[D(2024, 1, 11)].published_on == D(2024, 1, 11)  # reported 2023-12-21
     # Rounds without a published valuation (Amazon's and Google's) are skipped.
     assert D(2024, 3, 27) not in rows
     assert len(rows) == 6
