@@ -46,7 +46,8 @@ FIXTURES: dict[str, str] = {
 
 
 def install_shipped_feeds(server: FixtureServer) -> dict[str, Feed]:
-    """Load the record's indicators and feeds, each feed's URL on `server`."""
+    """Load the record's indicators, feeds and derivations, each feed's URL on
+    `server`."""
     paths = RecordPaths.seed()
     indicators, errors = indicator_record.read_indicators(paths.indicators.read_bytes())
     assert [str(error) for error in errors] == []
@@ -58,6 +59,11 @@ def install_shipped_feeds(server: FixtureServer) -> dict[str, Feed]:
     for feed in feeds:
         feed.url = server.url(FIXTURES[feed.name])
     record_feeds.save_feeds(feeds)
+    derivations, errors = indicator_record.read_derivations(
+        paths.derived.read_bytes(), indicators={i.slug: i for i in indicators}
+    )
+    assert [str(error) for error in errors] == []
+    indicator_record.save_derivations(derivations)
     return {feed.name: feed for feed in Feed.objects.select_related("indicator")}
 
 

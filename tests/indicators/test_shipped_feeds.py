@@ -9,8 +9,8 @@ import datetime
 
 import pytest
 
-from indicators import ingest
-from indicators.models import Observation, Outcome, Tier
+from indicators import derived, ingest
+from indicators.models import Observation, Origin, Outcome, Tier
 from tests.httpserver import FEEDS
 from tests.shipped_feeds import FIXTURES, install_shipped_feeds, shipped_feed_names
 
@@ -199,3 +199,30 @@ def test_osworld_verified_running_best_at_100_steps(feed_server):
         (D(2026, 5, 21), 83.64, "Pointer Agent w/ Opus 4.7"),
     ]
     assert rows[D(2025, 7, 28)].value == 53.1  # GTA1 w/ o3, a date cell
+
+
+def test_fed_chip_counts_and_closes_derive_the_global_totals_and_the_return(
+    feed_server,
+):
+    feeds = install_shipped_feeds(feed_server)
+    for name, feed in feeds.items():
+        if name.startswith("Epoch AI chip counts") or name.startswith("FRED"):
+            assert ingest.run_feed(feed).outcome == Outcome.OK
+
+    derived.recompute()
+
+    def value(slug: str, day: datetime.date) -> float:
+        rows = Observation.objects.filter(origin=Origin.DERIVED, indicator__slug=slug)
+        return rows.get(date=day).value
+
+    # Epoch's four families at the end of 2025: 19.74 million H100e, 12.39 GW.
+    assert value("global-ai-compute-stock", D(2025, 12, 31)) == pytest.approx(
+        13.659258 + 3.812878 + 1.244972 + 1.020727
+    )
+    assert value("ai-datacenter-power-global", D(2025, 12, 31)) == pytest.approx(
+        8.562 + 2.223 + 0.762 + 0.840
+    )
+    # The S&P 500 from its 2025 close (6845.50) to 2026-02-20 (6909.51).
+    assert value("sp500-return-2026", D(2026, 2, 20)) == pytest.approx(
+        (6909.51 / 6845.50 - 1) * 100
+    )

@@ -39,7 +39,8 @@ def test_loading_then_exporting_gives_the_committed_seed_back(tmp_path: Path) ->
     call_command("export_record", "--output", str(tmp_path), stdout=StringIO())
 
     exported = RecordPaths.in_directory(tmp_path)
-    for kind in ("sources", "predictions", "indicators", "observations", "feeds"):
+    kinds = ("sources", "predictions", "indicators", "observations", "feeds")
+    for kind in (*kinds, "derived"):
         assert getattr(exported, kind).read_bytes() == getattr(seed, kind).read_bytes()
 
 
