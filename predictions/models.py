@@ -116,6 +116,32 @@ class PredictionQuerySet(models.QuerySet):
             )
         )
 
+    def report_card_rows(self) -> "PredictionQuerySet":
+        """One row per prediction with what the report card lists of it."""
+        return self.order_by(
+            "source__published", "source__slug", "deadline", "slug"
+        ).values(
+            "slug",
+            "claim",
+            "kind",
+            "comparison",
+            "deadline",
+            "baseline_value",
+            "baseline_date",
+            "target",
+            "target_low",
+            "target_high",
+            "source__slug",
+            "source__name",
+            "indicator__slug",
+            "indicator__unit",
+            "indicator__scale",
+            "current_score__status",
+            "current_score__observed_value",
+            "current_score__progress_actual",
+            "current_score__as_of",
+        )
+
 
 class Prediction(models.Model):
     """One concrete, cited claim of a source about an indicator."""

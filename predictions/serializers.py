@@ -241,3 +241,41 @@ class ScoreboardSerializer(serializers.Serializer):
         help_text="What each head-to-head difference and interval measures.",
     )
     recent_changes = RecentChangeSerializer(many=True)
+
+
+# --- The report card (schema only: the view builds plain dicts) -----------------
+
+
+class ReportCardRowSerializer(serializers.Serializer):
+    prediction = serializers.SlugField()
+    claim = serializers.CharField()
+    deadline = serializers.DateField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    scale = serializers.CharField()
+    unit = serializers.CharField()
+    baseline_value = serializers.FloatField()
+    baseline_date = serializers.DateField()
+    target = serializers.FloatField(allow_null=True)
+    target_low = serializers.FloatField(allow_null=True)
+    target_high = serializers.FloatField(allow_null=True)
+    observed_value = serializers.FloatField(allow_null=True)
+    share = serializers.FloatField(
+        help_text="(observed - baseline) / (target - baseline), on the scale."
+    )
+
+
+class ReportCardPeriodSerializer(serializers.Serializer):
+    source = serializers.SlugField()
+    year = serializers.IntegerField()
+    sentence = serializers.CharField()
+    median_share = serializers.FloatField(allow_null=True)
+    graded = serializers.IntegerField()
+    due = serializers.IntegerField()
+    not_graded = serializers.DictField(child=serializers.IntegerField())
+    rows = ReportCardRowSerializer(many=True)
+
+
+class ReportCardSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    not_graded_reasons = serializers.DictField(child=serializers.CharField())
+    periods = ReportCardPeriodSerializer(many=True)

@@ -13,6 +13,7 @@ router.register("events", views.StatusChangeViewSet, basename="event")
 
 urlpatterns = [
     path("scoreboard/", views.ScoreboardView.as_view(), name="scoreboard"),
+    path("report-card/", views.ReportCardView.as_view(), name="report-card"),
     path(
         "predictions/<slug:slug>/scores/",
         views.PredictionScoreList.as_view(),

@@ -14,10 +14,11 @@ from rest_framework import generics, permissions, viewsets
 from rest_framework.filters import SearchFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from predictions import record, scoreboard
+from predictions import record, report_card, scoreboard, standings
 from predictions.filters import (
     PredictionFilter,
     PredictionFilterBackend,
@@ -27,6 +28,7 @@ from predictions.filters import (
 from predictions.models import Prediction, Score, Source, StatusChange
 from predictions.serializers import (
     PredictionSerializer,
+    ReportCardSerializer,
     ScoreboardSerializer,
     ScoreSerializer,
     SourceSerializer,
@@ -128,3 +130,21 @@ class ScoreboardView(APIView):
     def get(self, request: Request) -> HttpResponse:
         body = RESPONSES.get_or_render("api:scoreboard", scoreboard.get_scoreboard_json)
         return HttpResponse(body, content_type="application/json")
+
+
+class ReportCardView(APIView):
+    """How far the world got along each source's predicted paths, per year of
+    deadline: the median share and every row it is the median of."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=ReportCardSerializer)
+    def get(self, request: Request) -> Response:
+        periods = standings.build_report_card()
+        return Response(
+            {
+                "method": report_card.METHOD,
+                "not_graded_reasons": report_card.NOT_GRADED,
+                "periods": [standings.period_to_dict(period) for period in periods],
+            }
+        )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from indicators.models import Category, Indicator, Observation
-from predictions import scoreboard
+from predictions import report_card, scoreboard, standings
 from predictions.models import Prediction, Source, Status
 from tracker import charts, memo, summary
 
@@ -200,3 +200,12 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "figure": charts.calibration_figure(record) if record else None,
     }
     return render(request, "tracker/source_detail.html", context)
+
+
+@require_safe
+def report_card_page(request: HttpRequest) -> HttpResponse:
+    context = {
+        "periods": standings.build_report_card(),
+        "method": report_card.METHOD,
+    }
+    return render(request, "tracker/report_card.html", context)

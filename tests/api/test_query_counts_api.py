@@ -30,6 +30,7 @@ PUBLIC_LISTS = [
     "/api/v1/indicators/counted/observations/",
     "/api/v1/observations/",
     "/api/v1/events/",
+    "/api/v1/report-card/",
 ]
 STAFF_LISTS = ["/api/v1/feeds/", "/api/v1/fetch-runs/"]
 
