@@ -42,6 +42,12 @@ class Comparison(models.TextChoices):
     NOT_LTE = "not_lte", "stays above"
 
 
+class ProbabilityOrigin(models.TextChoices):
+    STATED = "stated", "Stated by the source"
+    IMPLIED = "implied", "Implied by the source's words"
+    DERIVED = "derived", "Derived from the source's distribution"
+
+
 class Status(models.TextChoices):
     AHEAD = "ahead", "Ahead of schedule"
     ON_TRACK = "on_track", "On track"
@@ -290,6 +296,12 @@ class Score(models.Model):
     progress_expected = models.FloatField(null=True, blank=True)
     probability = models.FloatField(null=True, blank=True)
     probability_is_implied = models.BooleanField(default=False)
+    probability_origin = models.CharField(
+        max_length=10, choices=ProbabilityOrigin, blank=True
+    )
+    probability_method = models.TextField(
+        blank=True, help_text="How a derived or implied probability was obtained."
+    )
     brier = models.FloatField(null=True, blank=True)
     log_score = models.FloatField(null=True, blank=True)
     error = models.FloatField(null=True, blank=True)
@@ -321,6 +333,41 @@ class Score(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.status in (Status.RESOLVED_TRUE, Status.RESOLVED_FALSE)
+
+
+class QuestionQuerySet(models.QuerySet):
+    def with_standings(self) -> "QuestionQuerySet":
+        """Each question with its predictions, their sources and current scores:
+        two queries whatever the number of questions."""
+        predictions = Prediction.objects.with_current_score().order_by(
+            "source__published", "source__slug", "deadline", "slug"
+        )
+        return self.prefetch_related(models.Prefetch("predictions", predictions))
+
+
+class Question(models.Model):
+    """Where the sources disagree: their claims about one quantity, side by side."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    quantity = models.TextField(help_text="What is measured, in a sentence.")
+    summary = models.TextField(blank=True, help_text="Where the sources part ways.")
+    decider = models.TextField(help_text="What would decide it, in a sentence.")
+    predictions = models.ManyToManyField(Prediction, related_name="questions")
+    derivations = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='[{"prediction": slug, "distributions": [slug, ...]}]: '
+        "the quantile forecasts an event's derived probability is read from.",
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class StatusChange(models.Model):

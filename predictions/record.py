@@ -1,6 +1,6 @@
-"""The record: sources, predictions, indicators and observations as files.
+"""The record: sources, predictions, indicators, observations and questions as files.
 
-``load_record`` reads and checks all four files, and writes only when every row
+``load_record`` reads and checks all the files, and writes only when every row
 of every file is valid, in one transaction. ``export_record`` writes the
 database back in the same canonical form, so a load followed by an export
 gives the files back byte for byte.
@@ -33,6 +33,7 @@ from indicators.record_format import (
     read_model_items,
     read_yaml_items,
 )
+from predictions import question_record
 from predictions.claims import format_open_quantile, read_quantile_value
 from predictions.coverage import PredictionRef, Section, read_sections
 from predictions.models import CLAIM_FIELDS, Prediction, Source
@@ -119,6 +120,8 @@ class RecordPaths:
     sections: Path | None = None
     # Optional: indicators computed from others (indicators.derived).
     derived: Path | None = None
+    # Optional in a directory given to load_seed: a record without questions.
+    questions: Path | None = None
 
     @classmethod
     def seed(cls) -> "RecordPaths":
@@ -132,6 +135,7 @@ class RecordPaths:
             observations=theirs / "observations.csv",
             sections=mine / "sections.yaml",
             derived=theirs / "derived.yaml",
+            questions=mine / "questions.yaml",
         )
 
     @classmethod
@@ -144,6 +148,7 @@ class RecordPaths:
             observations=directory / "observations.csv",
             sections=directory / "sections.yaml",
             derived=directory / "derived.yaml",
+            questions=directory / "questions.yaml",
         )
 
 
@@ -357,6 +362,17 @@ def read_record(paths: RecordPaths) -> tuple[dict, list[RecordError]]:
     sections, problems = _read_sections(paths, predictions, set(known_sources))
     errors += problems
     derivations, problems = _read_derivations(paths, known_indicators)
+    known_predictions = Prediction.objects.select_related("source").in_bulk(
+        field_name="slug"
+    )
+    known_predictions.update((p.slug, p) for p in predictions)
+    questions, problems = [], []
+    if "questions" in raw:
+        questions, problems = question_record.read_questions(
+            raw["questions"],
+            predictions=known_predictions,
+            file=paths.questions.name,
+        )
     errors += problems
     rows = {
         "derivations": derivations,
@@ -365,6 +381,7 @@ def read_record(paths: RecordPaths) -> tuple[dict, list[RecordError]]:
         "sources": sources,
         "predictions": predictions,
         "sections": sections,
+        "questions": questions,
     }
     return rows, errors
 
@@ -409,6 +426,8 @@ def _read_bytes(paths: RecordPaths) -> tuple[dict[str, bytes], list[RecordError]
             errors.append(
                 RecordError(str(path), "", "", error.strerror or "unreadable")
             )
+    if paths.questions is not None and paths.questions.exists():
+        raw["questions"] = paths.questions.read_bytes()
     return raw, errors
 
 
@@ -433,6 +452,7 @@ def load_record(paths: RecordPaths) -> dict[str, Counts]:
             "derived indicators": indicator_record.save_derivations(
                 rows["derivations"]
             ),
+            "questions": question_record.save_questions(rows["questions"]),
         }
 
 
@@ -453,7 +473,7 @@ def export_predictions() -> str:
 
 
 def export_record(paths: RecordPaths) -> None:
-    """Write the database as the four record files (UTF-8, Unix line ends)."""
+    """Write the database as the record files (UTF-8, Unix line ends)."""
     texts = {
         paths.sources: export_sources(),
         paths.predictions: export_predictions(),
@@ -462,6 +482,8 @@ def export_record(paths: RecordPaths) -> None:
     }
     if paths.derived is not None:
         texts[paths.derived] = indicator_record.export_derivations()
+    if paths.questions is not None:
+        texts[paths.questions] = question_record.export_questions()
     for path, text in texts.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))

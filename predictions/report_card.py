@@ -11,8 +11,9 @@ so anyone can recompute it.
 
 Only resolved threshold, value_at and interval claims with a baseline have a
 share. The others due in the period are counted with the reason they are not
-graded: still open, no baseline (so no predicted distance), an event or trend
-claim (no distance at all), or a claim that something will *not* happen,
+graded: still open, no deciding value yet, no baseline (so no predicted
+distance), an event or trend claim (no distance at all), or a claim that
+something will *not* happen,
 whose standing is how many hold, not how far the world went.
 """
 
@@ -35,13 +36,28 @@ METHOD = (
     "source's predictions due in one calendar year; its figure is the median "
     "share of the graded rows listed under it."
 )
-# Why a row due in the period has no share, in the order they are checked.
-NOT_GRADED = {
-    "negated": "say something will not happen (counted as holding or broken)",
-    "no_distance": "are events or trends, with no distance to cover",
-    "no_baseline": "have no baseline, so no predicted distance",
-    "open": "are not resolved yet",
+# Why a row due in the period has no share, in the order they are checked:
+# (one row, several rows).
+NOT_GRADED_WORDS = {
+    "negated": (
+        "says something will not happen (counted as holding or broken)",
+        "say something will not happen (counted as holding or broken)",
+    ),
+    "no_distance": (
+        "is an event or trend, with no distance to cover",
+        "are events or trends, with no distance to cover",
+    ),
+    "no_baseline": (
+        "has no baseline, so no predicted distance",
+        "have no baseline, so no predicted distance",
+    ),
+    "no_data": (
+        "has no deciding value yet",
+        "have no deciding value yet",
+    ),
+    "open": ("is not resolved yet", "are not resolved yet"),
 }
+NOT_GRADED = {reason: words[1] for reason, words in NOT_GRADED_WORDS.items()}
 
 
 @dataclass(frozen=True)
@@ -69,7 +85,7 @@ class Period:
 
     def why_not_graded(self) -> str:
         parts = [
-            f"{count} {NOT_GRADED[reason]}"
+            f"{count} {NOT_GRADED_WORDS[reason][count != 1]}"
             for reason, count in self.not_graded.items()
             if count
         ]
@@ -84,6 +100,8 @@ def why_ungraded(row: Mapping) -> str | None:
         return "no_distance"
     if not row["has_baseline"]:
         return "no_baseline"
+    if row["status"] in (None, "unresolvable"):
+        return "no_data"
     if row["status"] not in RESOLVED or row["share"] is None:
         return "open"
     return None

@@ -14,17 +14,17 @@ from django.core.cache import cache
 from django.db import transaction
 from rest_framework.renderers import JSONRenderer
 
-from predictions import scoring
+from predictions import lean, scoring, standings
 from predictions.models import Prediction, Source, Status, StatusChange
 from tracker import memo
 
-CACHE_KEY = "scoreboard:v2"
-JSON_CACHE_KEY = "scoreboard:v2:json"
+CACHE_KEY = "scoreboard:v3"
+JSON_CACHE_KEY = "scoreboard:v3:json"
 CACHE_SECONDS = 24 * 60 * 60  # a rescore refreshes it long before this
 RECENT_CHANGES = 20
 CALIBRATION_BINS = 5
 # The pair the tracker is about: differences read "first minus second".
-HEAD_TO_HEAD = ("ai2027", "lambert")
+HEAD_TO_HEAD = standings.HEAD_TO_HEAD
 COUNT_KEYS = [status.value for status in Status]
 RESOLVED = (Status.RESOLVED_TRUE, Status.RESOLVED_FALSE)
 MEASURE = (
@@ -103,6 +103,24 @@ def build_scoreboard() -> dict:
             MEASURE.format(first=pair[0], second=pair[1]) if pair else None
         ),
         "recent_changes": _recent_changes(),
+        "questions": _questions(sources, pair),
+    }
+
+
+def _questions(sources: list[dict], pair: tuple[str, str] | None) -> dict:
+    """Each question's lean, and the headline that counts them."""
+    items = standings.question_leans()
+    sides = pair or HEAD_TO_HEAD
+    names = {source["slug"]: source["name"] for source in sources}
+    leaning = [item["side"] for item in items]
+    return {
+        "headline": lean.summarise(leaning, sides=sides, names=names),
+        "count": len(items),
+        "leans": {
+            **{side: leaning.count(side) for side in sides},
+            "undecided": leaning.count(None),
+        },
+        "items": items,
     }
 
 

@@ -6,10 +6,12 @@ from typing import Any
 from rest_framework import serializers
 
 from indicators.models import Category
+from predictions import standings
 from predictions.models import (
     CLAIM_FIELDS,
     Comparison,
     Kind,
+    Question,
     Score,
     Source,
     Status,
@@ -279,3 +281,58 @@ class ReportCardSerializer(serializers.Serializer):
     method = serializers.CharField()
     not_graded_reasons = serializers.DictField(child=serializers.CharField())
     periods = ReportCardPeriodSerializer(many=True)
+
+
+# --- Questions ------------------------------------------------------------------
+
+
+class QuestionPredictionSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    source = serializers.SlugField(source="source.slug")
+    indicator = serializers.SlugField(source="indicator.slug")
+    claim = serializers.CharField()
+    deadline = serializers.DateField()
+    comparison = serializers.ChoiceField(choices=Comparison.choices)
+    citation_url = serializers.URLField()
+    status = serializers.SerializerMethodField()
+
+    def get_status(self, prediction) -> str | None:
+        score = prediction.current_score
+        return score.status if score else None
+
+
+class LeanSerializer(serializers.Serializer):
+    side = serializers.SlugField(
+        allow_null=True, help_text="The source the data favours; null if undecided."
+    )
+    basis = serializers.ChoiceField(
+        choices=["resolved", "pace", "projection", "split", "no_data"]
+    )
+    reason = serializers.CharField()
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    """A question with its predictions and its lean. The view puts the pair of
+    sides and their names in the context (``sides``, ``names``)."""
+
+    predictions = QuestionPredictionSerializer(many=True, read_only=True)
+    lean = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Question
+        fields = [
+            "slug",
+            "title",
+            "quantity",
+            "summary",
+            "decider",
+            "predictions",
+            "derivations",
+            "lean",
+        ]
+
+    def get_lean(self, question: Question) -> dict:
+        verdict = standings.lean_of_question(
+            question, sides=self.context["sides"], names=self.context["names"]
+        )
+        return {"side": verdict.side, "basis": verdict.basis, "reason": verdict.reason}

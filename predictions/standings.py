@@ -1,7 +1,11 @@
-"""The reads behind the report card: one query, reduced by ``report_card``."""
+"""The reads behind the report card and the questions, reduced by the pure
+modules (``report_card``, ``lean``) in a fixed number of queries."""
 
-from predictions import report_card
-from predictions.models import Prediction
+from predictions import lean, report_card
+from predictions.models import Prediction, Question, Source
+
+# The pair the tracker is about: the first and second side of every question.
+HEAD_TO_HEAD = ("ai2027", "lambert")
 
 
 def card_row(row: dict) -> dict:
@@ -64,3 +68,66 @@ def period_to_dict(period: report_card.Period) -> dict:
             for row in period.rows
         ],
     }
+
+
+# --- Questions ----------------------------------------------------------------
+
+
+def standing_of(prediction: Prediction) -> lean.Standing:
+    """A prediction and its current score as the lean reads them."""
+    score = prediction.current_score
+    return lean.Standing(
+        prediction=prediction.slug,
+        source=prediction.source.slug,
+        comparison=prediction.comparison,
+        deadline=prediction.deadline,
+        status=score.status if score else None,
+        outcome=score.outcome if score else None,
+        pace_ratio=score.pace_ratio if score else None,
+        projection_probability=score.projection_probability if score else None,
+        projection_low=score.projection_low if score else None,
+        projection_high=score.projection_high if score else None,
+        unit=prediction.indicator.unit,
+    )
+
+
+def sides_and_names() -> tuple[tuple[str, str], dict[str, str]]:
+    """The head-to-head pair and every source's name, from one query."""
+    names = dict(Source.objects.values_list("slug", "name"))
+    return scoreboard_pair(list(names)), names
+
+
+def scoreboard_pair(slugs: list[str]) -> tuple[str, str]:
+    if set(HEAD_TO_HEAD) <= set(slugs) or len(slugs) < 2:
+        return HEAD_TO_HEAD
+    return slugs[0], slugs[1]
+
+
+def lean_of_question(
+    question: Question, *, sides: tuple[str, str], names: dict[str, str]
+) -> lean.Lean:
+    """The question's lean, from its prefetched predictions (``with_standings``)."""
+    return lean.lean_of(
+        (standing_of(p) for p in question.predictions.all()),
+        sides=sides,
+        names=names,
+        decider=question.decider,
+    )
+
+
+def question_leans() -> list[dict]:
+    """Every question with its lean, in three queries."""
+    sides, names = sides_and_names()
+    leans = []
+    for question in Question.objects.with_standings():
+        verdict = lean_of_question(question, sides=sides, names=names)
+        leans.append(
+            {
+                "slug": question.slug,
+                "title": question.title,
+                "side": verdict.side,
+                "basis": verdict.basis,
+                "reason": verdict.reason,
+            }
+        )
+    return leans

@@ -10,6 +10,7 @@ router.include_root_view = False
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("predictions", views.PredictionViewSet, basename="prediction")
 router.register("events", views.StatusChangeViewSet, basename="event")
+router.register("questions", views.QuestionViewSet, basename="question")
 
 urlpatterns = [
     path("scoreboard/", views.ScoreboardView.as_view(), name="scoreboard"),

@@ -25,9 +25,10 @@ from predictions.filters import (
     PredictionOrdering,
     StatusChangeFilter,
 )
-from predictions.models import Prediction, Score, Source, StatusChange
+from predictions.models import Prediction, Question, Score, Source, StatusChange
 from predictions.serializers import (
     PredictionSerializer,
+    QuestionSerializer,
     ReportCardSerializer,
     ScoreboardSerializer,
     ScoreSerializer,
@@ -148,3 +149,20 @@ class ReportCardView(APIView):
                 "periods": [standings.period_to_dict(period) for period in periods],
             }
         )
+
+
+class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Where the sources disagree: each question's claims and its lean now."""
+
+    serializer_class = QuestionSerializer
+    lookup_field = "slug"
+    search_fields = ["slug", "title", "quantity"]
+    ordering_fields = ["slug"]
+
+    def get_queryset(self) -> QuerySet[Question]:
+        return Question.objects.with_standings().order_by("slug")
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        context["sides"], context["names"] = standings.sides_and_names()
+        return context

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from indicators.models import Category, Indicator, Observation
-from predictions import report_card, scoreboard, standings
-from predictions.models import Prediction, Source, Status
+from predictions import lean, report_card, scoreboard, standings
+from predictions.models import Prediction, Question, Source, Status
 from tracker import charts, memo, summary
 
 PREDICTIONS_PER_PAGE = 50
@@ -88,12 +88,21 @@ class PredictionFilterForm(forms.Form):
 
 def read_observations(indicator_id: int) -> list[dict]:
     """Every observation of an indicator, oldest first, as the charts read them."""
-    return list(
-        Observation.objects.for_indicator(indicator_id)
+    return read_observations_of([indicator_id])[indicator_id]
+
+
+def read_observations_of(indicator_ids: list[int]) -> dict[int, list[dict]]:
+    """Each indicator's observations, oldest first, from one query."""
+    rows = (
+        Observation.objects.filter(indicator_id__in=indicator_ids)
         .with_is_deciding()
         .order_by("date", "id")
-        .values(*charts.OBSERVATION_FIELDS, "is_estimate")
+        .values(*charts.OBSERVATION_FIELDS, "is_estimate", "indicator_id")
     )
+    grouped: dict[int, list[dict]] = {pk: [] for pk in indicator_ids}
+    for row in rows:
+        grouped[row["indicator_id"]].append(row)
+    return grouped
 
 
 def home_context(board: dict) -> dict:
@@ -209,3 +218,61 @@ def report_card_page(request: HttpRequest) -> HttpResponse:
         "method": report_card.METHOD,
     }
     return render(request, "tracker/report_card.html", context)
+
+
+@require_safe
+def question_list(request: HttpRequest) -> HttpResponse:
+    sides, names = standings.sides_and_names()
+    questions = [
+        {
+            "question": question,
+            "lean": standings.lean_of_question(question, sides=sides, names=names),
+            "sides": _by_side(question.predictions.all(), sides),
+        }
+        for question in Question.objects.with_standings()
+    ]
+    verdict = lean.summarise(
+        [item["lean"].side for item in questions], sides=sides, names=names
+    )
+    context = {"questions": questions, "headline": verdict, "names": names}
+    return render(request, "tracker/question_list.html", context)
+
+
+@require_safe
+def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    question = get_object_or_404(Question.objects.with_standings(), slug=slug)
+    sides, names = standings.sides_and_names()
+    predictions = list(question.predictions.all())
+    indicators = {p.indicator_id: p.indicator for p in predictions}
+    observations = read_observations_of(list(indicators))
+    charts_by_indicator = [
+        {
+            "indicator": indicator,
+            "chart_id": f"question-chart-{indicator.slug}",
+            "observation_count": len(observations[pk]),
+            "figure": charts.indicator_figure(
+                indicator,
+                observations[pk],
+                [p for p in predictions if p.indicator_id == pk],
+            ),
+        }
+        for pk, indicator in indicators.items()
+    ]
+    context = {
+        "question": question,
+        "lean": standings.lean_of_question(question, sides=sides, names=names),
+        "sides": _by_side(predictions, sides),
+        "charts": charts_by_indicator,
+    }
+    return render(request, "tracker/question_detail.html", context)
+
+
+def _by_side(predictions, sides: tuple[str, str]) -> list[dict]:
+    """The question's predictions grouped by source, the pair's order first."""
+    groups: dict[str, dict] = {}
+    for prediction in predictions:
+        source = prediction.source
+        groups.setdefault(source.slug, {"source": source, "predictions": []})
+        groups[source.slug]["predictions"].append(prediction)
+    rank = {side: number for number, side in enumerate(sides)}
+    return sorted(groups.values(), key=lambda g: rank.get(g["source"].slug, 99))

@@ -66,5 +66,6 @@ def test_the_report_card_states_its_method(api_client):
         "negated",
         "no_distance",
         "no_baseline",
+        "no_data",
         "open",
     }

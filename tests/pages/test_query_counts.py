@@ -16,6 +16,7 @@ PAGES = [
     ("source-detail", ["ai2027"]),
     ("status-change-feed", []),
     ("report-card", []),
+    ("question-list", []),
 ]
 
 

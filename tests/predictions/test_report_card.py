@@ -64,6 +64,7 @@ def test_rows_without_a_share_are_counted_with_their_reason() -> None:
     (period,) = grade(
         [
             row(status="behind"),
+            row(status="unresolvable", share=None),
             row(has_baseline=False, share=None),
             row(kind="event", share=None),
             row(comparison="not_gte"),
@@ -74,7 +75,8 @@ def test_rows_without_a_share_are_counted_with_their_reason() -> None:
         "negated": 1,
         "no_distance": 1,
         "no_baseline": 1,
+        "no_data": 1,
         "open": 1,
     }
-    assert period.due == 4
-    assert "none graded yet (1 say something will not happen" in period.sentence
+    assert period.due == 5
+    assert "none graded yet (1 says something will not happen" in period.sentence

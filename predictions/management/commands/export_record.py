@@ -9,15 +9,15 @@ from predictions import record
 
 class Command(BaseCommand):
     help = (
-        "Write sources, predictions, indicators and observations as the record "
-        "files (by default over the committed seed files)."
+        "Write sources, predictions, indicators, observations and questions as "
+        "the record files (by default over the committed seed files)."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--output",
             type=Path,
-            help="Write the four files into this directory instead of over the seed.",
+            help="Write the record files into this directory instead of over the seed.",
         )
 
     def handle(self, *args, output: Path | None = None, **options) -> None:
@@ -32,5 +32,6 @@ class Command(BaseCommand):
             paths.predictions,
             paths.indicators,
             paths.observations,
+            paths.questions,
         ):
             self.stdout.write(f"Wrote {path}")

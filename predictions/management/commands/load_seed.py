@@ -1,4 +1,4 @@
-"""Load the record (sources, predictions, indicators, observations) into the database.
+"""Load the record (sources, predictions, indicators, observations, questions).
 
 Scoring is left to ``manage.py rescore``, which ``make run`` runs right after.
 """
@@ -22,7 +22,8 @@ class Command(BaseCommand):
             "--input",
             type=Path,
             help="A directory holding sources.yaml, predictions.yaml, "
-            "indicators.yaml and observations.csv (default: the committed seed).",
+            "indicators.yaml, observations.csv and, if there are any, "
+            "questions.yaml (default: the committed seed).",
         )
 
     def handle(self, *args, input: Path | None = None, **options) -> None:
