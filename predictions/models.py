@@ -107,14 +107,21 @@ class PredictionQuerySet(models.QuerySet):
             self.filter(current_score__isnull=False)
             .order_by("indicator__slug", "source_id", "pk")
             .values(
+                "slug",
+                "kind",
+                "comparison",
+                "target",
+                "deadline",
                 "source_id",
                 "source__slug",
                 "indicator__slug",
+                "indicator__scale",
                 "indicator__name",
                 "indicator__unit",
                 "current_score__status",
                 "current_score__outcome",
                 "current_score__pace_ratio",
+                "current_score__observed_value",
                 "current_score__probability",
                 "current_score__projection_probability",
                 "current_score__as_of",

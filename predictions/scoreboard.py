@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from rest_framework.renderers import JSONRenderer
 
-from predictions import lean, scoring, standings
+from predictions import holding, lean, scoring, standings
 from predictions.models import Prediction, Source, Status, StatusChange
 from tracker import memo
 
@@ -130,13 +130,19 @@ def _source_entry(source: dict, tally: dict | None, rows: list[dict]) -> dict:
     counts["total"] = tally.get("total", 0)
     resolved = counts[Status.RESOLVED_TRUE] + counts[Status.RESOLVED_FALSE]
     own = [row for row in rows if row["source_id"] == source["id"]]
-    paces = [
-        row["current_score__pace_ratio"]
+    # A pace toward the threshold of a claim that it is never reached says
+    # nothing of that claim: those are counted as holding instead.
+    paced = [
+        row
         for row in own
         if row["current_score__pace_ratio"] is not None
         and row["current_score__status"] not in RESOLVED
     ]
+    paces = [
+        row["current_score__pace_ratio"] for row in paced if not holding.is_negated(row)
+    ]
     median_pace = statistics.median(paces) if paces else None
+    guard = holding.holding_of(_holding_row(row) for row in own)
     return {
         "slug": source["slug"],
         "name": source["name"],
@@ -150,12 +156,52 @@ def _source_entry(source: dict, tally: dict | None, rows: list[dict]) -> dict:
         "probability_count": tally.get("probability_count", 0),
         "median_pace": median_pace,
         "pace_count": len(paces),
-        "pace_reading": _pace_reading(source["name"], median_pace, len(paces)),
+        "pace_reading": _pace_reading(
+            source["name"], median_pace, len(paces), negated=len(paced) - len(paces)
+        ),
+        "holding": {
+            "total": guard.total,
+            "holding": guard.holding,
+            "broken": guard.broken,
+            "nearest": (
+                {
+                    "prediction": guard.nearest.prediction,
+                    "share": guard.nearest.share,
+                    "months_left": guard.nearest.months_left,
+                    "orders_of_magnitude": guard.nearest.orders_of_magnitude,
+                }
+                if guard.nearest
+                else None
+            ),
+            "sentence": guard.sentence(source["name"]),
+        },
         "calibration": _calibration(own),
     }
 
 
-def _pace_reading(name: str, median_pace: float | None, count: int) -> str:
+def _holding_row(row: dict) -> dict:
+    return {
+        "prediction": row["slug"],
+        "kind": row["kind"],
+        "comparison": row["comparison"],
+        "status": row["current_score__status"],
+        "observed_value": row["current_score__observed_value"],
+        "target": row["target"],
+        "deadline": row["deadline"],
+        "as_of": row["current_score__as_of"],
+        "scale": row["indicator__scale"],
+    }
+
+
+def _pace_reading(
+    name: str, median_pace: float | None, count: int, *, negated: int = 0
+) -> str:
+    if median_pace is None and negated:
+        return (
+            f"No open prediction of {name} has a pace that means something: the "
+            f"{negated} with one say something will not happen, so they are "
+            "counted as holding or broken instead."
+        )
     if median_pace is None:
         return f"No open prediction of {name} has a pace yet."
     return (

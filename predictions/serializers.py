@@ -187,6 +187,23 @@ class CalibrationBinSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class NearestSerializer(serializers.Serializer):
+    prediction = serializers.SlugField()
+    share = serializers.FloatField(help_text="The latest value as a share of the mark.")
+    months_left = serializers.FloatField()
+    orders_of_magnitude = serializers.FloatField(allow_null=True)
+
+
+class HoldingSerializer(serializers.Serializer):
+    total = serializers.IntegerField(
+        help_text="Claims that something stays below or above a mark, or never happens."
+    )
+    holding = serializers.IntegerField()
+    broken = serializers.IntegerField()
+    nearest = NearestSerializer(allow_null=True)
+    sentence = serializers.CharField()
+
+
 class ScoreboardSourceSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
@@ -203,6 +220,7 @@ class ScoreboardSourceSerializer(serializers.Serializer):
     median_pace = serializers.FloatField(allow_null=True)
     pace_count = serializers.IntegerField()
     pace_reading = serializers.CharField()
+    holding = HoldingSerializer()
     calibration = CalibrationBinSerializer(many=True)
 
 
@@ -231,6 +249,23 @@ class RecentChangeSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField()
 
 
+class QuestionLeanSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    side = serializers.SlugField(allow_null=True)
+    basis = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class QuestionsSummarySerializer(serializers.Serializer):
+    headline = serializers.CharField()
+    count = serializers.IntegerField()
+    leans = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Questions per side, and undecided."
+    )
+    items = QuestionLeanSerializer(many=True)
+
+
 class ScoreboardSerializer(serializers.Serializer):
     as_of = serializers.DateField(
         allow_null=True, help_text="The newest score's date; null before scoring."
@@ -243,6 +278,7 @@ class ScoreboardSerializer(serializers.Serializer):
         help_text="What each head-to-head difference and interval measures.",
     )
     recent_changes = RecentChangeSerializer(many=True)
+    questions = QuestionsSummarySerializer()
 
 
 # --- The report card (schema only: the view builds plain dicts) -----------------
