@@ -19,6 +19,15 @@ from predictions.claims import Comparison, Kind, Scale
 
 DAYS_PER_MONTH = 30.4375
 NEGATED = (Comparison.NOT_GTE, Comparison.NOT_LTE)
+METHOD = (
+    "A claim that something stays below (or above) a mark, or does not happen "
+    "by a date, wins by the world falling short, so a pace toward the mark says "
+    "nothing of it. It is holding while open or once resolved true, broken once "
+    "the mark is met. The nearest open one is the one whose latest value is the "
+    "largest share of its mark (value / mark for stays below, mark / value for "
+    "stays above), given with the months left to its deadline and, on a log "
+    "indicator, the gap in orders of magnitude."
+)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,18 @@ from datetime import date
 from predictions.claims import NEGATED
 
 RESOLVED = frozenset({"resolved_true", "resolved_false"})
+METHOD = (
+    "Each claim of a question votes for its own side or for the other, on the "
+    "strongest evidence there is. Resolved: a claim that came true favours its "
+    "side, one that did not the other side. Pace: at or above the predicted "
+    "pace the world is heading for the target, which favours a claim that it "
+    "gets there and the other side of a claim that it will not; below the pace, "
+    "the reverse. Trend: a projected chance of coming true of 50% or more "
+    "favours the claim's side. Only the strongest kind present counts (once a "
+    "claim is resolved, paces are context); the side with more votes is the "
+    "lean, and equal votes leave the question undecided. Without any data since "
+    "publication, the question says what would decide it."
+)
 BASES = ("resolved", "pace", "projection")
 PACE_PAR = 1.0
 PROJECTION_PAR = 0.5

@@ -123,6 +123,7 @@ class PredictionQuerySet(models.QuerySet):
                 "current_score__pace_ratio",
                 "current_score__observed_value",
                 "current_score__probability",
+                "current_score__probability_origin",
                 "current_score__projection_probability",
                 "current_score__as_of",
                 "current_score__rules_version",
@@ -153,6 +154,25 @@ class PredictionQuerySet(models.QuerySet):
             "current_score__observed_value",
             "current_score__progress_actual",
             "current_score__as_of",
+        )
+
+    def with_probability(self) -> "PredictionQuerySet":
+        """Predictions whose current score has a probability, with where it came
+        from: the rows the methods page traces to words and distributions."""
+        return (
+            self.filter(current_score__probability__isnull=False)
+            .order_by("source__published", "source__slug", "deadline", "slug")
+            .values(
+                "slug",
+                "claim",
+                "source__slug",
+                "source__name",
+                "probability_basis",
+                "current_score__status",
+                "current_score__probability",
+                "current_score__probability_origin",
+                "current_score__probability_method",
+            )
         )
 
 

@@ -176,6 +176,22 @@ def _source_entry(source: dict, tally: dict | None, rows: list[dict]) -> dict:
             "sentence": guard.sentence(source["name"]),
         },
         "calibration": _calibration(own),
+        "probability_open": sum(
+            row["current_score__status"] not in RESOLVED
+            and row["current_score__probability"] is not None
+            for row in own
+        ),
+        "calibration_points": [
+            {
+                "prediction": row["slug"],
+                "probability": row["current_score__probability"],
+                "origin": row["current_score__probability_origin"] or "stated",
+                "outcome": bool(row["current_score__outcome"]),
+            }
+            for row in own
+            if row["current_score__status"] in RESOLVED
+            and row["current_score__probability"] is not None
+        ],
     }
 
 

@@ -44,6 +44,10 @@ class CurrentScoreSerializer(serializers.Serializer):
     log_score = serializers.FloatField(allow_null=True)
     projection_value = serializers.FloatField(allow_null=True)
     projection_probability = serializers.FloatField(allow_null=True)
+    probability = serializers.FloatField(allow_null=True)
+    probability_origin = serializers.CharField(
+        allow_blank=True, help_text="stated, implied (by words) or derived (quantiles)"
+    )
 
 
 # Columns read straight from the predictions table.
@@ -148,6 +152,8 @@ class ScoreSerializer(serializers.ModelSerializer):
             "progress_expected",
             "probability",
             "probability_is_implied",
+            "probability_origin",
+            "probability_method",
             "brier",
             "log_score",
             "error",
@@ -187,6 +193,13 @@ class CalibrationBinSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class CalibrationPointSerializer(serializers.Serializer):
+    prediction = serializers.SlugField()
+    probability = serializers.FloatField()
+    origin = serializers.CharField(help_text="stated, implied or derived")
+    outcome = serializers.BooleanField()
+
+
 class NearestSerializer(serializers.Serializer):
     prediction = serializers.SlugField()
     share = serializers.FloatField(help_text="The latest value as a share of the mark.")
@@ -221,6 +234,10 @@ class ScoreboardSourceSerializer(serializers.Serializer):
     pace_count = serializers.IntegerField()
     pace_reading = serializers.CharField()
     holding = HoldingSerializer()
+    calibration_points = CalibrationPointSerializer(many=True)
+    probability_open = serializers.IntegerField(
+        help_text="Open predictions with a probability: calibration points to come."
+    )
     calibration = CalibrationBinSerializer(many=True)
 
 

@@ -18,8 +18,15 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from indicators import derived
-from predictions import scoreboard, scoring, series, webhooks
-from predictions.models import CLAIM_FIELDS, Prediction, Score, Status, StatusChange
+from predictions import derivations, scoreboard, scoring, series, webhooks
+from predictions.models import (
+    CLAIM_FIELDS,
+    Prediction,
+    ProbabilityOrigin,
+    Score,
+    Status,
+    StatusChange,
+)
 from tracker import broker, memo
 
 # Everything a rescore reads of a prediction, with the current score it replaces.
@@ -29,6 +36,7 @@ PREDICTION_FIELDS = (
     "indicator_id",
     "indicator__scale",
     *CLAIM_FIELDS,
+    "probability_basis",
     "quantiles",
     "interval_coverage",
     "override_outcome",
@@ -142,10 +150,15 @@ def _rescore(
             .order_by("indicator_id", "pk")
             .values(*PREDICTION_FIELDS)
         )
+        from_quantiles = derivations.derived_probabilities(rows)
+        for row in rows:
+            if row["pk"] in from_quantiles:
+                row["probability"] = from_quantiles[row["pk"]].probability
         claims = _build_claims(rows)
         # Only what was public on the day scored: a past standing has no hindsight.
         arrays = series.load_series((row["indicator_id"] for row in rows), as_of=today)
         scores = _assess_all(rows, claims, arrays, today=today, progress=progress)
+        _set_probability_origins(scores, rows, from_quantiles)
         changes = _write_scores(rows, scores, today=today)
         change_ids = [change.pk for change in changes]
         # Off the rescore's clock: an incremental rescore takes a few
@@ -256,6 +269,26 @@ def _score_from(
         projection_high=projection.high if projection else None,
         projection_probability=projection.probability if projection else None,
     )
+
+
+def _set_probability_origins(
+    scores: list[Score],
+    rows: list[dict],
+    from_quantiles: dict[int, derivations.DerivedProbability],
+) -> None:
+    """Say where each probability came from: the source's number, its words
+    (with the basis the record gives), or its distribution."""
+    for score, row in zip(scores, rows, strict=True):
+        if score.probability is None:
+            continue
+        if row["pk"] in from_quantiles:
+            score.probability_origin = ProbabilityOrigin.DERIVED
+            score.probability_method = from_quantiles[row["pk"]].method
+        elif row["probability_is_implied"]:
+            score.probability_origin = ProbabilityOrigin.IMPLIED
+            score.probability_method = row["probability_basis"]
+        else:
+            score.probability_origin = ProbabilityOrigin.STATED
 
 
 def _apply_override(score: Score, row: dict, *, today: date) -> None:

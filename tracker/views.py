@@ -15,7 +15,15 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from indicators.models import Category, Indicator, Observation
-from predictions import lean, report_card, scoreboard, standings
+from predictions import (
+    distributions,
+    holding,
+    lean,
+    likelihood,
+    report_card,
+    scoreboard,
+    standings,
+)
 from predictions.models import Prediction, Question, Source, Status
 from tracker import charts, memo, summary
 
@@ -276,3 +284,32 @@ def _by_side(predictions, sides: tuple[str, str]) -> list[dict]:
         groups[source.slug]["predictions"].append(prediction)
     rank = {side: number for number, side in enumerate(sides)}
     return sorted(groups.values(), key=lambda g: rank.get(g["source"].slug, 99))
+
+
+@require_safe
+def methods_page(request: HttpRequest) -> HttpResponse:
+    """How every number is made, and each probability with the words or the
+    distribution behind it."""
+    probabilities = []
+    for row in Prediction.objects.with_probability():
+        basis = row["current_score__probability_method"] or row["probability_basis"]
+        probabilities.append({**row, "basis": basis, "word": _table_word(basis)})
+    context = {
+        "words": sorted(likelihood.LIKELIHOOD_WORDS.items(), key=lambda item: item[1]),
+        "probabilities": probabilities,
+        "derived_method": distributions.METHOD,
+        "report_card_method": report_card.METHOD,
+        "lean_method": lean.METHOD,
+        "holding_method": holding.METHOD,
+    }
+    return render(request, "tracker/methods.html", context)
+
+
+def _table_word(basis: str) -> dict | None:
+    phrases = likelihood.phrases_in(basis or "")
+    if not phrases:
+        return None
+    return {
+        "word": phrases[0],
+        "probability": likelihood.implied_probability(phrases[0]),
+    }

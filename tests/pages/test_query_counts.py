@@ -17,6 +17,7 @@ PAGES = [
     ("status-change-feed", []),
     ("report-card", []),
     ("question-list", []),
+    ("methods", []),
 ]
 
 
