@@ -1,7 +1,9 @@
 """The scoreboard: both sources' records side by side, as one cached dict.
 
-Built from four queries whatever the size of the record (sources, counts by
-status per source, one row per scored prediction, recent status changes), then
+Built from eight queries whatever the size of the record (sources, counts by
+status per source, one row per scored prediction, recent status changes, the
+questions and their predictions, the month-end scores and the questions'
+links), then
 reduced in Python; every rescore rebuilds it after its commit, so readers only
 ever hit the cache.
 """
@@ -12,6 +14,7 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from predictions import holding, lean, scoring, standings
@@ -104,14 +107,19 @@ def build_scoreboard() -> dict:
         ),
         "recent_changes": _recent_changes(),
         "questions": _questions(sources, pair),
+        "history": standings.verdict_history(
+            sides=pair or HEAD_TO_HEAD,
+            first=min((source["published"] for source in sources), default=None),
+            today=timezone.now().date(),
+        ),
     }
 
 
 def _questions(sources: list[dict], pair: tuple[str, str] | None) -> dict:
     """Each question's lean, and the headline that counts them."""
-    items = standings.question_leans()
     sides = pair or HEAD_TO_HEAD
     names = {source["slug"]: source["name"] for source in sources}
+    items = standings.question_leans(sides=sides, names=names)
     leaning = [item["side"] for item in items]
     return {
         "headline": lean.summarise(leaning, sides=sides, names=names),

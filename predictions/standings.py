@@ -1,8 +1,10 @@
 """The reads behind the report card and the questions, reduced by the pure
 modules (``report_card``, ``lean``) in a fixed number of queries."""
 
-from predictions import lean, report_card
-from predictions.models import Prediction, Question, Source
+from datetime import date
+
+from predictions import history, lean, report_card
+from predictions.models import Prediction, Question, Score, Source
 
 # The pair the tracker is about: the first and second side of every question.
 HEAD_TO_HEAD = ("ai2027", "lambert")
@@ -115,9 +117,8 @@ def lean_of_question(
     )
 
 
-def question_leans() -> list[dict]:
-    """Every question with its lean, in three queries."""
-    sides, names = sides_and_names()
+def question_leans(*, sides: tuple[str, str], names: dict[str, str]) -> list[dict]:
+    """Every question with its lean, in two queries."""
     leans = []
     for question in Question.objects.with_standings():
         verdict = lean_of_question(question, sides=sides, names=names)
@@ -131,3 +132,84 @@ def question_leans() -> list[dict]:
             }
         )
     return leans
+
+
+# --- History --------------------------------------------------------------------
+
+
+def verdict_history(*, sides: tuple[str, str], first: date | None, today: date) -> dict:
+    """Each month-end from ``first`` (the first source's publication) to
+    ``today``: the median pace per source and the lean per question, from the
+    scores ``rescore --history`` wrote (two queries)."""
+    if first is None:
+        return {
+            "months": [],
+            "median_pace": {},
+            "lean_counts": {},
+            "question_leans": {},
+        }
+    rows = list(
+        Score.objects.filter(as_of__in=history.month_ends(first, today))
+        .order_by("as_of", "prediction_id")
+        .values(
+            "as_of",
+            "status",
+            "outcome",
+            "pace_ratio",
+            "projection_probability",
+            "prediction_id",
+            "prediction__slug",
+            "prediction__source__slug",
+            "prediction__comparison",
+            "prediction__deadline",
+        )
+    )
+    months = sorted({row["as_of"] for row in rows})
+    paces = history.median_paces(
+        (
+            {
+                "source": row["prediction__source__slug"],
+                "as_of": row["as_of"],
+                "status": row["status"],
+                "comparison": row["prediction__comparison"],
+                "pace_ratio": row["pace_ratio"],
+            }
+            for row in rows
+        ),
+        months,
+        sides,
+    )
+    links = list(
+        Question.predictions.through.objects.values_list(
+            "question__slug", "question__decider", "prediction_id"
+        )
+    )
+    by_prediction: dict[int, list[str]] = {}
+    for question, _, prediction in links:
+        by_prediction.setdefault(prediction, []).append(question)
+    triples = (
+        (question, row["as_of"], _standing_of_row(row))
+        for row in rows
+        for question in by_prediction.get(row["prediction_id"], ())
+    )
+    questions = {question: decider for question, decider, _ in links}
+    leans = history.leans_by_month(triples, months, sides=sides, questions=questions)
+    return {
+        "months": [day.isoformat() for day in months],
+        "median_pace": paces,
+        "lean_counts": history.lean_counts(leans, months, sides),
+        "question_leans": leans,
+    }
+
+
+def _standing_of_row(row: dict) -> lean.Standing:
+    return lean.Standing(
+        prediction=row["prediction__slug"],
+        source=row["prediction__source__slug"],
+        comparison=row["prediction__comparison"],
+        deadline=row["prediction__deadline"],
+        status=row["status"],
+        outcome=row["outcome"],
+        pace_ratio=row["pace_ratio"],
+        projection_probability=row["projection_probability"],
+    )
