@@ -25,7 +25,7 @@ from predictions import (
     standings,
 )
 from predictions.models import Prediction, Question, Source, Status
-from tracker import charts, memo, summary
+from tracker import charts, history_charts, memo, summary
 
 PREDICTIONS_PER_PAGE = 50
 # The indicator page charts every observation but tables them a page at a time.
@@ -126,9 +126,21 @@ def home_context(board: dict) -> dict:
             {"source": source, "figure": charts.calibration_figure(source)}
             for source in sources
         ],
+        "history": _history_figures(board),
         # Detail URLs are these prefixes plus a slug: one reverse() per page.
         "predictions_url": reverse("prediction-list"),
         "indicators_url": reverse("indicator-detail", args=["x"])[:-2],
+    }
+
+
+def _history_figures(board: dict) -> dict | None:
+    history = board.get("history") or {}
+    if not history.get("months"):
+        return None
+    return {
+        "months": history["months"],
+        "pace": history_charts.pace_history_figure(history, board["sources"]),
+        "leans": history_charts.lean_history_figure(history, board["sources"]),
     }
 
 
@@ -174,7 +186,7 @@ class PredictionListView(ListView):
 def prediction_detail(request: HttpRequest, slug: str) -> HttpResponse:
     prediction = get_object_or_404(Prediction.objects.with_current_score(), slug=slug)
     observations = read_observations(prediction.indicator_id)
-    scores = prediction.scores.latest_first()[:SCORE_HISTORY_LIMIT]
+    scores = list(prediction.scores.latest_first()[:SCORE_HISTORY_LIMIT])
     context = {
         "prediction": prediction,
         "score": prediction.current_score,
@@ -182,6 +194,11 @@ def prediction_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "observations": observations,
         "recent_observations": observations[::-1][:RECENT_OBSERVATIONS],
         "figure": charts.prediction_figure(prediction, observations),
+        "standing_figure": (
+            history_charts.standing_history_figure(scores)
+            if any(score.pace_ratio is not None for score in scores)
+            else None
+        ),
     }
     return render(request, "tracker/prediction_detail.html", context)
 
@@ -206,15 +223,15 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     predictions = Prediction.objects.filter(source=source).with_current_score()
-    record = next(
-        (s for s in scoreboard.get_scoreboard()["sources"] if s["slug"] == slug), None
-    )
+    board = scoreboard.get_scoreboard()
+    record = next((s for s in board["sources"] if s["slug"] == slug), None)
     context = {
         "source": source,
         "predictions": predictions,
         "record": record,
         "status_rows": summary.status_rows([record] if record else []),
         "figure": charts.calibration_figure(record) if record else None,
+        "history": _history_figures({**board, "sources": [record] if record else []}),
     }
     return render(request, "tracker/source_detail.html", context)
 
@@ -266,11 +283,17 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for pk, indicator in indicators.items()
     ]
+    history = scoreboard.get_scoreboard().get("history") or {}
     context = {
         "question": question,
         "lean": standings.lean_of_question(question, sides=sides, names=names),
         "sides": _by_side(predictions, sides),
         "charts": charts_by_indicator,
+        "lean_history": _lean_changes(
+            history.get("months", []),
+            history.get("question_leans", {}).get(question.slug, []),
+            names,
+        ),
     }
     return render(request, "tracker/question_detail.html", context)
 
@@ -313,3 +336,14 @@ def _table_word(basis: str) -> dict | None:
         "word": phrases[0],
         "probability": likelihood.implied_probability(phrases[0]),
     }
+
+
+def _lean_changes(months: list[str], leans: list, names: dict) -> list[dict]:
+    """The month-ends where a question's lean changed, starting with the first."""
+    changes, previous = [], object()
+    for month, side in zip(months, leans, strict=False):
+        if side != previous:
+            label = f"leans {names.get(side, side)}" if side else "undecided"
+            changes.append({"month": month, "side": side, "label": label})
+            previous = side
+    return changes
