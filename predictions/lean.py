@@ -18,7 +18,8 @@ Only the strongest kind of evidence present counts: once any claim of the
 question is resolved, pace and projections are context. The side with more
 votes is the lean; equal votes leave it undecided, with both named. A claim
 with no observation since publication casts no vote; when none does, the
-question says so and what would decide it.
+question says so and what would decide it, or, if some have values but none a
+reading (an event not yet happened), that it is not decided yet.
 """
 
 from collections.abc import Iterable, Mapping
@@ -60,6 +61,7 @@ class Standing:
     projection_low: float | None = None
     projection_high: float | None = None
     unit: str = ""
+    has_value: bool = False  # an observation since publication to read
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class Vote:
 @dataclass(frozen=True)
 class Lean:
     side: str | None  # the favoured source's slug; None when undecided
-    basis: str  # "resolved", "pace", "projection", "split" or "no_data"
+    basis: str  # "resolved", "pace", "projection", "split", "pending" or "no_data"
     reason: str
     votes: tuple[Vote, ...] = ()
 
@@ -118,6 +120,24 @@ def vote_of(standing: Standing, sides: tuple[str, str]) -> Vote | None:
     return None
 
 
+def _undecided_without_votes(standings: list[Standing], decider: str) -> Lean:
+    measured = [s.prediction for s in standings if s.has_value]
+    if not measured:
+        return Lean(
+            None,
+            "no_data",
+            f"No data since publication. What would decide it: {decider}",
+        )
+    verb = "has" if len(measured) == 1 else "have"
+    return Lean(
+        None,
+        "pending",
+        f"Not decided yet: {', '.join(measured)} {verb} values, but no pace or trend "
+        "to read (an event that has not happened yet, or too few dates). "
+        f"What would decide it: {decider}",
+    )
+
+
 def lean_of(
     standings: Iterable[Standing],
     *,
@@ -126,13 +146,10 @@ def lean_of(
     decider: str,
 ) -> Lean:
     """The question's lean from its claims' standings (see the module's rules)."""
+    standings = list(standings)
     votes = [vote for s in standings if (vote := vote_of(s, sides)) is not None]
     if not votes:
-        return Lean(
-            None,
-            "no_data",
-            f"No data since publication. What would decide it: {decider}",
-        )
+        return _undecided_without_votes(standings, decider)
     basis = next(b for b in BASES if any(vote.basis == b for vote in votes))
     counted = tuple(vote for vote in votes if vote.basis == basis)
     tally = {side: sum(vote.side == side for vote in counted) for side in sides}

@@ -283,6 +283,24 @@ class QuestionsSummarySerializer(serializers.Serializer):
     items = QuestionLeanSerializer(many=True)
 
 
+class HistorySerializer(serializers.Serializer):
+    months = serializers.ListField(
+        child=serializers.DateField(), help_text="The month-ends scored."
+    )
+    median_pace = serializers.DictField(
+        child=serializers.ListField(child=serializers.FloatField(allow_null=True)),
+        help_text="Per source, its median pace at each month-end (null: none).",
+    )
+    lean_counts = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="Per side (and undecided), questions leaning so at each month-end.",
+    )
+    question_leans = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(allow_null=True)),
+        help_text="Per question, the side it leaned at each month-end.",
+    )
+
+
 class ScoreboardSerializer(serializers.Serializer):
     as_of = serializers.DateField(
         allow_null=True, help_text="The newest score's date; null before scoring."
@@ -296,6 +314,7 @@ class ScoreboardSerializer(serializers.Serializer):
     )
     recent_changes = RecentChangeSerializer(many=True)
     questions = QuestionsSummarySerializer()
+    history = HistorySerializer()
 
 
 # --- The report card (schema only: the view builds plain dicts) -----------------
@@ -359,7 +378,7 @@ class LeanSerializer(serializers.Serializer):
         allow_null=True, help_text="The source the data favours; null if undecided."
     )
     basis = serializers.ChoiceField(
-        choices=["resolved", "pace", "projection", "split", "no_data"]
+        choices=["resolved", "pace", "projection", "split", "pending", "no_data"]
     )
     reason = serializers.CharField()
 

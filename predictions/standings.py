@@ -90,6 +90,7 @@ def standing_of(prediction: Prediction) -> lean.Standing:
         projection_low=score.projection_low if score else None,
         projection_high=score.projection_high if score else None,
         unit=prediction.indicator.unit,
+        has_value=score is not None and score.observed_value is not None,
     )
 
 
@@ -157,6 +158,7 @@ def verdict_history(*, sides: tuple[str, str], first: date | None, today: date) 
             "outcome",
             "pace_ratio",
             "projection_probability",
+            "observed_value",
             "prediction_id",
             "prediction__slug",
             "prediction__source__slug",
@@ -212,4 +214,5 @@ def _standing_of_row(row: dict) -> lean.Standing:
         outcome=row["outcome"],
         pace_ratio=row["pace_ratio"],
         projection_probability=row["projection_probability"],
+        has_value=row["observed_value"] is not None,
     )

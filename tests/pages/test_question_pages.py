@@ -3,11 +3,14 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from predictions.models import Comparison, Question, Status
 from tests.factories import PredictionFactory
-from tests.pages.conftest import give_score
+from tests.pages.conftest import give_score, make_predictions
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +80,19 @@ def test_the_home_page_leads_with_the_questions(client, question):
 
     assert 'id="questions-headline"' in html
     assert "1 leans Lambert&#x27;s rebuttal" in html
+
+
+def count_queries(client, url: str) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_question_page_costs_the_same_queries_as_the_record_grows(client, question):
+    url = reverse("question-detail", args=["swe"])
+    small = count_queries(client, url)
+    first = question.predictions.first()
+    make_predictions(first.source, first.indicator, 50)
+
+    assert count_queries(client, url) == small

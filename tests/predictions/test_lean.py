@@ -95,3 +95,9 @@ def test_the_headline_counts_the_leans_of_every_question() -> None:
         ["ai2027", "lambert", "lambert", None], sides=SIDES, names=NAMES
     )
     assert headline == "Of 4 questions, 1 leans AI 2027, 2 lean Lambert, 1 undecided."
+
+
+def test_values_without_a_reading_leave_the_question_pending() -> None:
+    verdict = lean(standing(prediction="sc-by-2027", has_value=True))
+    assert (verdict.side, verdict.basis) == (None, "pending")
+    assert verdict.reason.startswith("Not decided yet: sc-by-2027 has values")
