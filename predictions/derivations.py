@@ -50,6 +50,10 @@ def derived_probabilities(rows: Iterable[dict]) -> dict[int, DerivedProbability]
     return derived
 
 
+def _number(value: object) -> str:
+    return value if isinstance(value, str) else f"{value:g}"
+
+
 def _derive(row: dict, forecasts: dict[str, list]) -> DerivedProbability | None:
     happens = row["comparison"] == Comparison.GTE
     readings = []
@@ -59,7 +63,7 @@ def _derive(row: dict, forecasts: dict[str, list]) -> DerivedProbability | None:
         )
         if reading.probability is None:
             return None  # outside a forecast's quantiles: nothing to derive
-        listed = ", ".join(f"{level:.0%}: {value:g}" for level, value in pairs)
+        listed = ", ".join(f"{level:.0%}: {_number(value)}" for level, value in pairs)
         readings.append((name, listed, reading.probability))
     if not readings:
         return None

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from predictions.claims import split_quantiles
+
 METHOD = (
     "A derived probability reads the chance of a dated event off a forecast "
     "published as quantiles: a piecewise-linear CDF through the points (value, "
@@ -48,11 +50,16 @@ def decimal_year(day: date) -> float:
     return day.year + (day - start).days / length
 
 
-def probability_by(quantiles: Sequence[Sequence[float]], x: float) -> Derived:
-    """P(X <= x) from (level, value) pairs, by the piecewise-linear CDF."""
-    points = sorted((float(value), float(level)) for level, value in quantiles)
+def probability_by(quantiles: Sequence[Sequence], x: float) -> Derived:
+    """P(X <= x) from (level, value) pairs, by the piecewise-linear CDF.
+
+    A value written as an open bound (``">2050"``: the quantile lies beyond
+    2050) is no point of the CDF; it only caps what is known below its bound.
+    """
+    closed, open_above = split_quantiles(quantiles)
+    points = sorted((value, level) for level, value in closed)
     if not points:
-        return Derived(None, 0.0, 1.0)
+        return Derived(None, 0.0, _cap(open_above, x))
     levels = [level for _, level in points]
     if any(b < a for a, b in zip(levels, levels[1:], strict=False)):
         raise ValueError("quantile values must rise with their levels")
@@ -60,12 +67,18 @@ def probability_by(quantiles: Sequence[Sequence[float]], x: float) -> Derived:
     if x < lowest:
         return Derived(None, 0.0, low_level)
     if x > highest:
-        return Derived(None, high_level, 1.0)
+        return Derived(None, high_level, _cap(open_above, x))
     for (v0, p0), (v1, p1) in zip(points, points[1:], strict=False):
         if v0 <= x <= v1:
             p = p1 if v1 == v0 else p0 + (p1 - p0) * (x - v0) / (v1 - v0)
             return Derived(p, p, p)
     return Derived(low_level, low_level, low_level)  # one quantile, x on it
+
+
+def _cap(open_above: Sequence[tuple[float, float]], x: float) -> float:
+    """The most P(X <= x) can be: the level of an open quantile whose bound is
+    at or beyond x (that quantile lies further still), else 1."""
+    return min((level for level, bound in open_above if bound >= x), default=1.0)
 
 
 def probability_of_event(

@@ -362,6 +362,7 @@ def read_record(paths: RecordPaths) -> tuple[dict, list[RecordError]]:
     sections, problems = _read_sections(paths, predictions, set(known_sources))
     errors += problems
     derivations, problems = _read_derivations(paths, known_indicators)
+    errors += problems
     known_predictions = Prediction.objects.select_related("source").in_bulk(
         field_name="slug"
     )

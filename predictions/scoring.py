@@ -28,9 +28,7 @@ Pace (open threshold, value_at and interval claims with a baseline)
     are measured toward the target. Pace always describes the indicator
     against the path to the target; ``not_*`` claims win when it falls short,
     so their status bands are mirrored. Before the baseline date there is no
-    pace; on it, the ratio is undefined (None). Without a baseline, no pace;
-    nor while the latest value is dated on or before the baseline date (no
-    data since it: a stale value is not a pace of 0).
+    pace; on it, the ratio is undefined (None). Without a baseline, no pace.
 
 Pace at the deadline (resolved threshold, value_at and interval claims)
     A resolved value claim keeps its pace, read as of ``min(today, deadline)``
@@ -303,12 +301,7 @@ def _assess_open(
             status=Status.UNRESOLVABLE, probability=p, probability_is_implied=is_implied
         )
     value = float(series.values[latest])
-    # A value from before the baseline says nothing of the pace since it.
-    is_stale = (
-        claim.baseline_date is not None
-        and int(series.days[latest]) <= claim.baseline_date.toordinal()
-    )
-    pace = None if is_stale else _claim_pace(claim, value, today)
+    pace = _claim_pace(claim, value, today)
     projection = project_trend(claim, series, today)
     return Assessment(
         status=_open_status(claim, pace, projection),

@@ -77,3 +77,15 @@ def test_the_likelihood_table_is_the_published_one() -> None:
 
 def test_a_phrase_is_read_whatever_its_case() -> None:
     assert implied_probability("i expect") == 0.7
+
+
+ELI = [[0.1, 2026], [0.5, 2030], [0.9, ">2050"]]
+
+
+def test_an_open_upper_bound_gives_no_point_beyond_the_last_closed_quantile():
+    beyond = probability_by(ELI, 2040)
+    assert (beyond.probability, beyond.low, beyond.high) == (None, 0.5, 0.9)
+
+
+def test_before_the_open_bound_the_closed_quantiles_still_give_a_point():
+    assert probability_by(ELI, 2028).probability == pytest.approx(0.3)

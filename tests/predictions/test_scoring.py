@@ -264,15 +264,8 @@ def test_open_claim_on_its_baseline_date_takes_status_from_the_projection() -> N
         (date(2025, 2, 1), 11.0), (date(2025, 4, 1), 11.5), (date(2025, 6, 1), 11.9)
     )
     assessment = assess(claim, data, date(2025, 6, 1))
-    assert assessment.pace is None  # the latest value is the baseline's own
+    assert assessment.pace.ratio is None
     assert assessment.status == Status.BEHIND
-
-
-def test_a_claim_with_no_value_since_its_baseline_has_no_pace() -> None:
-    data = series((BASELINE_DAY, 10.0))
-    assessment = assess(threshold(), data, MIDYEAR)
-    assert assessment.pace is None
-    assert assessment.status == Status.UNRESOLVABLE
 
 
 def test_claim_without_data_is_unresolvable() -> None:
