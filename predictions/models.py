@@ -343,6 +343,9 @@ class Score(models.Model):
 
     class Meta:
         ordering = ["prediction", "-as_of"]
+        # The verdict history reads every prediction's scores on a few days
+        # (the month-ends); the unique key leads with the prediction.
+        indexes = [models.Index(fields=["as_of"], name="score_as_of")]
         constraints = [
             models.UniqueConstraint(
                 fields=["prediction", "as_of"], name="score_one_per_day"
