@@ -26,15 +26,16 @@ from predictions.claims import NEGATED, VALUE_KINDS
 RESOLVED = frozenset({"resolved_true", "resolved_false"})
 
 METHOD = (
-    "For every resolved prediction about a quantity with a stated baseline, the "
-    "share of the predicted move that happened by its deadline: (value at the "
-    "deadline - baseline) / (target - baseline), on the indicator's scale (log "
-    "indicators in ln units, so doubling halfway to a tenfold target counts "
-    "as 30%). A value_at or interval claim takes the value its verdict rests on "
-    "(the one nearest the deadline); a threshold claim the latest value dated by "
-    "the deadline, or by the day it crossed if that came first. Each period is a "
-    "source's predictions due in one calendar year; its figure is the median "
-    "share of the graded rows listed under it."
+    "For every resolved prediction about a quantity with a stated baseline: the "
+    "share of the predicted move that happened by its deadline, (value - "
+    "baseline) / (target - baseline), on the indicator's scale. On a log "
+    "indicator that is in ln units, so a doubling on the way to a tenfold target "
+    "counts as 30%; an interval's target is its midpoint (geometric on a log "
+    "indicator). The value is the one the verdict rests on, listed in each row: "
+    "for a value_at or interval claim the value nearest the deadline, for a "
+    "threshold claim the first value to meet its target, or the last one by the "
+    "deadline when none did. Each period is a source's predictions due in one "
+    "calendar year; its figure is the median share of the rows listed under it."
 )
 # Why a row due in the period has no share, in the order they are checked:
 # (one row, several rows).

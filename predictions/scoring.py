@@ -32,9 +32,10 @@ Pace (open threshold, value_at and interval claims with a baseline)
 
 Pace at the deadline (resolved threshold, value_at and interval claims)
     A resolved value claim keeps its pace, read as of ``min(today, deadline)``
-    from the value its verdict rests on for value_at and interval claims (the
-    value nearest the deadline) and from the latest value dated by then for a
-    threshold. Once the deadline has passed, ``expected_share`` is 1 and
+    from the value its verdict rests on (and that its score records): for
+    value_at and interval claims the value nearest the deadline, for a
+    threshold the first value to meet the target, or the last one by the
+    deadline when none did. Once the deadline has passed, ``expected_share`` is 1 and
     ``actual_share`` (equal to ``ratio``) is the share of the predicted move
     that happened by the deadline: the number the report card takes medians of.
 
@@ -249,18 +250,11 @@ def _quantile_crps(claim: Claim, x: float) -> float | None:
     return crps_quantiles(x, [level for level, _ in pairs], [v for _, v in pairs])
 
 
-def _resolved_pace(
-    claim: Claim, series: Series, today: date, verdict: Verdict
-) -> Pace | None:
+def _resolved_pace(claim: Claim, today: date, verdict: Verdict) -> Pace | None:
     """The pace as of the deadline (or today, when it resolved early)."""
-    end = min(today, claim.deadline)
-    value = verdict.observed_value
-    if claim.kind == Kind.THRESHOLD:
-        latest = series.count_until(end) - 1
-        value = float(series.values[latest]) if latest >= 0 else value
-    if value is None:
+    if verdict.observed_value is None:
         return None
-    return _claim_pace(claim, value, end)
+    return _claim_pace(claim, verdict.observed_value, min(today, claim.deadline))
 
 
 def _assess_resolved(
@@ -277,7 +271,7 @@ def _assess_resolved(
         resolved_on=verdict.resolved_on,
         observation_id=verdict.observation_id,
         observed_value=verdict.observed_value,
-        pace=_resolved_pace(claim, series, today, verdict),
+        pace=_resolved_pace(claim, today, verdict),
         # A trend's verdict is a slope; its projection carries the uncertainty.
         projection=project_trend(claim, series, today) if is_trend else None,
         probability=p,

@@ -1,8 +1,12 @@
 """GET /api/v1/report-card/: the median share per source and year, with its rows."""
 
 import datetime
+import math
+import statistics
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from indicators.models import Scale
 from predictions import services
@@ -69,3 +73,32 @@ def test_the_report_card_states_its_method(api_client):
         "no_data",
         "open",
     }
+
+
+def recompute(row: dict) -> float:
+    """A row's share from the fields it lists, as a reader would."""
+    target = row["target"]
+    if target is None:
+        low, high = row["target_low"], row["target_high"]
+        target = math.sqrt(low * high) if row["scale"] == "log" else (low + high) / 2
+    scale = math.log if row["scale"] == "log" else float
+    start, end = scale(row["baseline_value"]), scale(target)
+    return (scale(row["observed_value"]) - start) / (end - start)
+
+
+def test_every_share_of_the_shipped_record_can_be_recomputed_from_its_row(
+    api_client,
+):
+    call_command("load_seed", stdout=StringIO())
+    services.rescore_predictions(today=datetime.date(2026, 12, 1))
+
+    periods = api_client.get("/api/v1/report-card/").json()["periods"]
+
+    rows = [row for period in periods for row in period["rows"]]
+    assert rows
+    for row in rows:
+        assert recompute(row) == pytest.approx(row["share"]), row["prediction"]
+    for period in periods:
+        if period["rows"]:
+            shares = [row["share"] for row in period["rows"]]
+            assert period["median_share"] == pytest.approx(statistics.median(shares))
