@@ -31,6 +31,7 @@ run: $(RUN_STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_seed
 	DEBUG=1 $(BIN)/python manage.py rescore
+	DEBUG=1 $(BIN)/python manage.py rescore --history
 	DEBUG=1 $(BIN)/python manage.py ensure_local_admin
 	@echo "The tracker is at http://127.0.0.1:8000/ (Ctrl-C stops it and its worker)."
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -13,6 +13,7 @@ from predictions import services
 from predictions.models import (
     DeferredRescore,
     Prediction,
+    Question,
     Score,
     Source,
     StatusChange,
@@ -25,6 +26,14 @@ from predictions.models import (
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "authors", "published"]
     search_fields = ["name", "slug", "authors"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title"]
+    list_filter = ["predictions__source"]
+    search_fields = ["slug", "title", "quantity", "decider"]
+    filter_horizontal = ["predictions"]
 
 
 class OverrideForm(forms.Form):

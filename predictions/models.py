@@ -42,6 +42,12 @@ class Comparison(models.TextChoices):
     NOT_LTE = "not_lte", "stays above"
 
 
+class ProbabilityOrigin(models.TextChoices):
+    STATED = "stated", "Stated by the source"
+    IMPLIED = "implied", "Implied by the source's words"
+    DERIVED = "derived", "Derived from the source's distribution"
+
+
 class Status(models.TextChoices):
     AHEAD = "ahead", "Ahead of schedule"
     ON_TRACK = "on_track", "On track"
@@ -101,18 +107,71 @@ class PredictionQuerySet(models.QuerySet):
             self.filter(current_score__isnull=False)
             .order_by("indicator__slug", "source_id", "pk")
             .values(
+                "slug",
+                "kind",
+                "comparison",
+                "target",
+                "deadline",
                 "source_id",
                 "source__slug",
                 "indicator__slug",
+                "indicator__scale",
                 "indicator__name",
                 "indicator__unit",
                 "current_score__status",
                 "current_score__outcome",
                 "current_score__pace_ratio",
+                "current_score__observed_value",
                 "current_score__probability",
+                "current_score__probability_origin",
                 "current_score__projection_probability",
                 "current_score__as_of",
                 "current_score__rules_version",
+            )
+        )
+
+    def report_card_rows(self) -> "PredictionQuerySet":
+        """One row per prediction with what the report card lists of it."""
+        return self.order_by(
+            "source__published", "source__slug", "deadline", "slug"
+        ).values(
+            "slug",
+            "claim",
+            "kind",
+            "comparison",
+            "deadline",
+            "baseline_value",
+            "baseline_date",
+            "target",
+            "target_low",
+            "target_high",
+            "source__slug",
+            "source__name",
+            "indicator__slug",
+            "indicator__unit",
+            "indicator__scale",
+            "current_score__status",
+            "current_score__observed_value",
+            "current_score__progress_actual",
+            "current_score__as_of",
+        )
+
+    def with_probability(self) -> "PredictionQuerySet":
+        """Predictions whose current score has a probability, with where it came
+        from: the rows the methods page traces to words and distributions."""
+        return (
+            self.filter(current_score__probability__isnull=False)
+            .order_by("source__published", "source__slug", "deadline", "slug")
+            .values(
+                "slug",
+                "claim",
+                "source__slug",
+                "source__name",
+                "probability_basis",
+                "current_score__status",
+                "current_score__probability",
+                "current_score__probability_origin",
+                "current_score__probability_method",
             )
         )
 
@@ -264,6 +323,12 @@ class Score(models.Model):
     progress_expected = models.FloatField(null=True, blank=True)
     probability = models.FloatField(null=True, blank=True)
     probability_is_implied = models.BooleanField(default=False)
+    probability_origin = models.CharField(
+        max_length=10, choices=ProbabilityOrigin, blank=True
+    )
+    probability_method = models.TextField(
+        blank=True, help_text="How a derived or implied probability was obtained."
+    )
     brier = models.FloatField(null=True, blank=True)
     log_score = models.FloatField(null=True, blank=True)
     error = models.FloatField(null=True, blank=True)
@@ -278,6 +343,9 @@ class Score(models.Model):
 
     class Meta:
         ordering = ["prediction", "-as_of"]
+        # The verdict history reads every prediction's scores on a few days
+        # (the month-ends); the unique key leads with the prediction.
+        indexes = [models.Index(fields=["as_of"], name="score_as_of")]
         constraints = [
             models.UniqueConstraint(
                 fields=["prediction", "as_of"], name="score_one_per_day"
@@ -295,6 +363,41 @@ class Score(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.status in (Status.RESOLVED_TRUE, Status.RESOLVED_FALSE)
+
+
+class QuestionQuerySet(models.QuerySet):
+    def with_standings(self) -> "QuestionQuerySet":
+        """Each question with its predictions, their sources and current scores:
+        two queries whatever the number of questions."""
+        predictions = Prediction.objects.with_current_score().order_by(
+            "source__published", "source__slug", "deadline", "slug"
+        )
+        return self.prefetch_related(models.Prefetch("predictions", predictions))
+
+
+class Question(models.Model):
+    """Where the sources disagree: their claims about one quantity, side by side."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    quantity = models.TextField(help_text="What is measured, in a sentence.")
+    summary = models.TextField(blank=True, help_text="Where the sources part ways.")
+    decider = models.TextField(help_text="What would decide it, in a sentence.")
+    predictions = models.ManyToManyField(Prediction, related_name="questions")
+    derivations = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='[{"prediction": slug, "distributions": [slug, ...]}]: '
+        "the quantile forecasts an event's derived probability is read from.",
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class StatusChange(models.Model):

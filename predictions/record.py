@@ -1,4 +1,5 @@
-"""The record: sources, predictions, indicators and observations as files.
+"""The record files: sources, predictions, indicators, observations, feeds,
+derived indicators and questions.
 
 ``load_record`` reads and checks every record file, and writes only when every row
 of every file is valid, in one transaction. ``export_record`` writes the
@@ -34,6 +35,7 @@ from indicators.record_format import (
     read_model_items,
     read_yaml_items,
 )
+from predictions import question_record
 from predictions.claims import format_open_quantile, read_quantile_value
 from predictions.coverage import PredictionRef, Section, read_sections
 from predictions.models import CLAIM_FIELDS, Prediction, Source
@@ -122,6 +124,8 @@ class RecordPaths:
     derived: Path | None = None
     # Optional: where jobs fetch new values (indicators.record_feeds).
     feeds: Path | None = None
+    # Optional in a directory given to load_seed: a record without questions.
+    questions: Path | None = None
 
     @classmethod
     def seed(cls) -> "RecordPaths":
@@ -136,6 +140,7 @@ class RecordPaths:
             sections=mine / "sections.yaml",
             derived=theirs / "derived.yaml",
             feeds=theirs / "feeds.yaml",
+            questions=mine / "questions.yaml",
         )
 
     @classmethod
@@ -149,6 +154,7 @@ class RecordPaths:
             sections=directory / "sections.yaml",
             derived=directory / "derived.yaml",
             feeds=directory / "feeds.yaml",
+            questions=directory / "questions.yaml",
         )
 
 
@@ -365,6 +371,18 @@ def read_record(paths: RecordPaths) -> tuple[dict, list[RecordError]]:
     errors += problems
     derivations, problems = _read_derivations(paths, known_indicators)
     errors += problems
+    known_predictions = Prediction.objects.select_related("source").in_bulk(
+        field_name="slug"
+    )
+    known_predictions.update((p.slug, p) for p in predictions)
+    questions, problems = [], []
+    if "questions" in raw:
+        questions, problems = question_record.read_questions(
+            raw["questions"],
+            predictions=known_predictions,
+            file=paths.questions.name,
+        )
+    errors += problems
     rows = {
         "derivations": derivations,
         "indicators": indicator_rows,
@@ -373,6 +391,7 @@ def read_record(paths: RecordPaths) -> tuple[dict, list[RecordError]]:
         "sources": sources,
         "predictions": predictions,
         "sections": sections,
+        "questions": questions,
     }
     return rows, errors
 
@@ -427,6 +446,8 @@ def _read_bytes(paths: RecordPaths) -> tuple[dict[str, bytes], list[RecordError]
             errors.append(
                 RecordError(str(path), "", "", error.strerror or "unreadable")
             )
+    if paths.questions is not None and paths.questions.exists():
+        raw["questions"] = paths.questions.read_bytes()
     return raw, errors
 
 
@@ -452,6 +473,7 @@ def load_record(paths: RecordPaths) -> dict[str, Counts]:
             "derived indicators": indicator_record.save_derivations(
                 rows["derivations"]
             ),
+            "questions": question_record.save_questions(rows["questions"]),
         }
 
 
@@ -483,6 +505,8 @@ def export_record(paths: RecordPaths) -> None:
         texts[paths.feeds] = record_feeds.export_feeds()
     if paths.derived is not None:
         texts[paths.derived] = indicator_record.export_derivations()
+    if paths.questions is not None:
+        texts[paths.questions] = question_record.export_questions()
     for path, text in texts.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))

@@ -1,7 +1,9 @@
 """The scoreboard: both sources' records side by side, as one cached dict.
 
-Built from four queries whatever the size of the record (sources, counts by
-status per source, one row per scored prediction, recent status changes), then
+Built from eight queries whatever the size of the record (sources, counts by
+status per source, one row per scored prediction, recent status changes, the
+questions and their predictions, the month-end scores and the questions'
+links), then
 reduced in Python; every rescore rebuilds it after its commit, so readers only
 ever hit the cache.
 """
@@ -12,19 +14,20 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
-from predictions import scoring
+from predictions import holding, lean, scoring, standings
 from predictions.models import Prediction, Source, Status, StatusChange
 from tracker import memo
 
-CACHE_KEY = "scoreboard:v2"
-JSON_CACHE_KEY = "scoreboard:v2:json"
+CACHE_KEY = "scoreboard:v3"
+JSON_CACHE_KEY = "scoreboard:v3:json"
 CACHE_SECONDS = 24 * 60 * 60  # a rescore refreshes it long before this
 RECENT_CHANGES = 20
 CALIBRATION_BINS = 5
 # The pair the tracker is about: differences read "first minus second".
-HEAD_TO_HEAD = ("ai2027", "lambert")
+HEAD_TO_HEAD = standings.HEAD_TO_HEAD
 COUNT_KEYS = [status.value for status in Status]
 RESOLVED = (Status.RESOLVED_TRUE, Status.RESOLVED_FALSE)
 MEASURE = (
@@ -103,6 +106,29 @@ def build_scoreboard() -> dict:
             MEASURE.format(first=pair[0], second=pair[1]) if pair else None
         ),
         "recent_changes": _recent_changes(),
+        "questions": _questions(sources, pair),
+        "history": standings.verdict_history(
+            sides=pair or HEAD_TO_HEAD,
+            first=min((source["published"] for source in sources), default=None),
+            today=timezone.now().date(),
+        ),
+    }
+
+
+def _questions(sources: list[dict], pair: tuple[str, str] | None) -> dict:
+    """Each question's lean, and the headline that counts them."""
+    sides = pair or HEAD_TO_HEAD
+    names = {source["slug"]: source["name"] for source in sources}
+    items = standings.question_leans(sides=sides, names=names)
+    leaning = [item["side"] for item in items]
+    return {
+        "headline": lean.summarise(leaning, sides=sides, names=names),
+        "count": len(items),
+        "leans": {
+            **{side: leaning.count(side) for side in sides},
+            "undecided": leaning.count(None),
+        },
+        "items": items,
     }
 
 
@@ -112,13 +138,19 @@ def _source_entry(source: dict, tally: dict | None, rows: list[dict]) -> dict:
     counts["total"] = tally.get("total", 0)
     resolved = counts[Status.RESOLVED_TRUE] + counts[Status.RESOLVED_FALSE]
     own = [row for row in rows if row["source_id"] == source["id"]]
-    paces = [
-        row["current_score__pace_ratio"]
+    # A pace toward the threshold of a claim that it is never reached says
+    # nothing of that claim: those are counted as holding instead.
+    paced = [
+        row
         for row in own
         if row["current_score__pace_ratio"] is not None
         and row["current_score__status"] not in RESOLVED
     ]
+    paces = [
+        row["current_score__pace_ratio"] for row in paced if not holding.is_negated(row)
+    ]
     median_pace = statistics.median(paces) if paces else None
+    guard = holding.holding_of(_holding_row(row) for row in own)
     return {
         "slug": source["slug"],
         "name": source["name"],
@@ -132,12 +164,68 @@ def _source_entry(source: dict, tally: dict | None, rows: list[dict]) -> dict:
         "probability_count": tally.get("probability_count", 0),
         "median_pace": median_pace,
         "pace_count": len(paces),
-        "pace_reading": _pace_reading(source["name"], median_pace, len(paces)),
+        "pace_reading": _pace_reading(
+            source["name"], median_pace, len(paces), negated=len(paced) - len(paces)
+        ),
+        "holding": {
+            "total": guard.total,
+            "holding": guard.holding,
+            "broken": guard.broken,
+            "nearest": (
+                {
+                    "prediction": guard.nearest.prediction,
+                    "share": guard.nearest.share,
+                    "months_left": guard.nearest.months_left,
+                    "orders_of_magnitude": guard.nearest.orders_of_magnitude,
+                }
+                if guard.nearest
+                else None
+            ),
+            "sentence": guard.sentence(source["name"]),
+        },
         "calibration": _calibration(own),
+        "probability_open": sum(
+            row["current_score__status"] not in RESOLVED
+            and row["current_score__probability"] is not None
+            for row in own
+        ),
+        "calibration_points": [
+            {
+                "prediction": row["slug"],
+                "probability": row["current_score__probability"],
+                "origin": row["current_score__probability_origin"] or "stated",
+                "outcome": bool(row["current_score__outcome"]),
+            }
+            for row in own
+            if row["current_score__status"] in RESOLVED
+            and row["current_score__probability"] is not None
+        ],
     }
 
 
-def _pace_reading(name: str, median_pace: float | None, count: int) -> str:
+def _holding_row(row: dict) -> dict:
+    return {
+        "prediction": row["slug"],
+        "kind": row["kind"],
+        "comparison": row["comparison"],
+        "status": row["current_score__status"],
+        "observed_value": row["current_score__observed_value"],
+        "target": row["target"],
+        "deadline": row["deadline"],
+        "as_of": row["current_score__as_of"],
+        "scale": row["indicator__scale"],
+    }
+
+
+def _pace_reading(
+    name: str, median_pace: float | None, count: int, *, negated: int = 0
+) -> str:
+    if median_pace is None and negated:
+        return (
+            f"No open prediction of {name} has a pace that means something: the "
+            f"{negated} with one say something will not happen, so they are "
+            "counted as holding or broken instead."
+        )
     if median_pace is None:
         return f"No open prediction of {name} has a pace yet."
     return (

@@ -30,6 +30,15 @@ Pace (open threshold, value_at and interval claims with a baseline)
     so their status bands are mirrored. Before the baseline date there is no
     pace; on it, the ratio is undefined (None). Without a baseline, no pace.
 
+Pace at the deadline (resolved threshold, value_at and interval claims)
+    A resolved value claim keeps its pace, read as of ``min(today, deadline)``
+    from the value its verdict rests on (and that its score records): for
+    value_at and interval claims the value nearest the deadline, for a
+    threshold the first value to meet the target, or the last one by the
+    deadline when none did. Once the deadline has passed, ``expected_share`` is 1 and
+    ``actual_share`` (equal to ``ratio``) is the share of the predicted move
+    that happened by the deadline: the number the report card takes medians of.
+
 Status of an open claim
     From the pace ratio when there is one: >= ``AHEAD_RATIO`` "ahead", below
     ``BEHIND_RATIO`` "behind", else "on_track" (ahead and behind swap for
@@ -81,7 +90,7 @@ from predictions.resolution import resolve_threshold as resolve_threshold
 from predictions.resolution import resolve_trend as resolve_trend
 from predictions.resolution import resolve_value_at as resolve_value_at
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 DAYS_PER_MONTH = 30.4375
 AHEAD_RATIO = 1.10  # pace ratio at or above which a claim is ahead
 BEHIND_RATIO = 0.90  # pace ratio below which it is behind; between: on track
@@ -241,6 +250,13 @@ def _quantile_crps(claim: Claim, x: float) -> float | None:
     return crps_quantiles(x, [level for level, _ in pairs], [v for _, v in pairs])
 
 
+def _resolved_pace(claim: Claim, today: date, verdict: Verdict) -> Pace | None:
+    """The pace as of the deadline (or today, when it resolved early)."""
+    if verdict.observed_value is None:
+        return None
+    return _claim_pace(claim, verdict.observed_value, min(today, claim.deadline))
+
+
 def _assess_resolved(
     claim: Claim, series: Series, today: date, verdict: Verdict
 ) -> Assessment:
@@ -255,6 +271,7 @@ def _assess_resolved(
         resolved_on=verdict.resolved_on,
         observation_id=verdict.observation_id,
         observed_value=verdict.observed_value,
+        pace=_resolved_pace(claim, today, verdict),
         # A trend's verdict is a slope; its projection carries the uncertainty.
         projection=project_trend(claim, series, today) if is_trend else None,
         probability=p,

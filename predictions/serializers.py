@@ -6,10 +6,12 @@ from typing import Any
 from rest_framework import serializers
 
 from indicators.models import Category
+from predictions import standings
 from predictions.models import (
     CLAIM_FIELDS,
     Comparison,
     Kind,
+    Question,
     Score,
     Source,
     Status,
@@ -42,6 +44,10 @@ class CurrentScoreSerializer(serializers.Serializer):
     log_score = serializers.FloatField(allow_null=True)
     projection_value = serializers.FloatField(allow_null=True)
     projection_probability = serializers.FloatField(allow_null=True)
+    probability = serializers.FloatField(allow_null=True)
+    probability_origin = serializers.CharField(
+        allow_blank=True, help_text="stated, implied (by words) or derived (quantiles)"
+    )
 
 
 # Columns read straight from the predictions table.
@@ -146,6 +152,8 @@ class ScoreSerializer(serializers.ModelSerializer):
             "progress_expected",
             "probability",
             "probability_is_implied",
+            "probability_origin",
+            "probability_method",
             "brier",
             "log_score",
             "error",
@@ -185,6 +193,30 @@ class CalibrationBinSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class CalibrationPointSerializer(serializers.Serializer):
+    prediction = serializers.SlugField()
+    probability = serializers.FloatField()
+    origin = serializers.CharField(help_text="stated, implied or derived")
+    outcome = serializers.BooleanField()
+
+
+class NearestSerializer(serializers.Serializer):
+    prediction = serializers.SlugField()
+    share = serializers.FloatField(help_text="The latest value as a share of the mark.")
+    months_left = serializers.FloatField()
+    orders_of_magnitude = serializers.FloatField(allow_null=True)
+
+
+class HoldingSerializer(serializers.Serializer):
+    total = serializers.IntegerField(
+        help_text="Claims that something stays below or above a mark, or never happens."
+    )
+    holding = serializers.IntegerField()
+    broken = serializers.IntegerField()
+    nearest = NearestSerializer(allow_null=True)
+    sentence = serializers.CharField()
+
+
 class ScoreboardSourceSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
@@ -201,6 +233,11 @@ class ScoreboardSourceSerializer(serializers.Serializer):
     median_pace = serializers.FloatField(allow_null=True)
     pace_count = serializers.IntegerField()
     pace_reading = serializers.CharField()
+    holding = HoldingSerializer()
+    calibration_points = CalibrationPointSerializer(many=True)
+    probability_open = serializers.IntegerField(
+        help_text="Open predictions with a probability: calibration points to come."
+    )
     calibration = CalibrationBinSerializer(many=True)
 
 
@@ -229,6 +266,41 @@ class RecentChangeSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField()
 
 
+class QuestionLeanSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    side = serializers.SlugField(allow_null=True)
+    basis = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class QuestionsSummarySerializer(serializers.Serializer):
+    headline = serializers.CharField()
+    count = serializers.IntegerField()
+    leans = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Questions per side, and undecided."
+    )
+    items = QuestionLeanSerializer(many=True)
+
+
+class HistorySerializer(serializers.Serializer):
+    months = serializers.ListField(
+        child=serializers.DateField(), help_text="The month-ends scored."
+    )
+    median_pace = serializers.DictField(
+        child=serializers.ListField(child=serializers.FloatField(allow_null=True)),
+        help_text="Per source, its median pace at each month-end (null: none).",
+    )
+    lean_counts = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="Per side (and undecided), questions leaning so at each month-end.",
+    )
+    question_leans = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(allow_null=True)),
+        help_text="Per question, the side it leaned at each month-end.",
+    )
+
+
 class ScoreboardSerializer(serializers.Serializer):
     as_of = serializers.DateField(
         allow_null=True, help_text="The newest score's date; null before scoring."
@@ -241,3 +313,98 @@ class ScoreboardSerializer(serializers.Serializer):
         help_text="What each head-to-head difference and interval measures.",
     )
     recent_changes = RecentChangeSerializer(many=True)
+    questions = QuestionsSummarySerializer()
+    history = HistorySerializer()
+
+
+# --- The report card (schema only: the view builds plain dicts) -----------------
+
+
+class ReportCardRowSerializer(serializers.Serializer):
+    prediction = serializers.SlugField()
+    claim = serializers.CharField()
+    deadline = serializers.DateField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    scale = serializers.CharField()
+    unit = serializers.CharField()
+    baseline_value = serializers.FloatField()
+    baseline_date = serializers.DateField()
+    target = serializers.FloatField(allow_null=True)
+    target_low = serializers.FloatField(allow_null=True)
+    target_high = serializers.FloatField(allow_null=True)
+    observed_value = serializers.FloatField(allow_null=True)
+    share = serializers.FloatField(
+        help_text="(observed - baseline) / (target - baseline), on the scale."
+    )
+
+
+class ReportCardPeriodSerializer(serializers.Serializer):
+    source = serializers.SlugField()
+    year = serializers.IntegerField()
+    sentence = serializers.CharField()
+    median_share = serializers.FloatField(allow_null=True)
+    graded = serializers.IntegerField()
+    due = serializers.IntegerField()
+    not_graded = serializers.DictField(child=serializers.IntegerField())
+    rows = ReportCardRowSerializer(many=True)
+
+
+class ReportCardSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    not_graded_reasons = serializers.DictField(child=serializers.CharField())
+    periods = ReportCardPeriodSerializer(many=True)
+
+
+# --- Questions ------------------------------------------------------------------
+
+
+class QuestionPredictionSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    source = serializers.SlugField(source="source.slug")
+    indicator = serializers.SlugField(source="indicator.slug")
+    claim = serializers.CharField()
+    deadline = serializers.DateField()
+    comparison = serializers.ChoiceField(choices=Comparison.choices)
+    citation_url = serializers.URLField()
+    status = serializers.SerializerMethodField()
+
+    def get_status(self, prediction) -> str | None:
+        score = prediction.current_score
+        return score.status if score else None
+
+
+class LeanSerializer(serializers.Serializer):
+    side = serializers.SlugField(
+        allow_null=True, help_text="The source the data favours; null if undecided."
+    )
+    basis = serializers.ChoiceField(
+        choices=["resolved", "pace", "projection", "split", "pending", "no_data"]
+    )
+    reason = serializers.CharField()
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    """A question with its predictions and its lean. The view puts the pair of
+    sides and their names in the context (``sides``, ``names``)."""
+
+    predictions = QuestionPredictionSerializer(many=True, read_only=True)
+    lean = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Question
+        fields = [
+            "slug",
+            "title",
+            "quantity",
+            "summary",
+            "decider",
+            "predictions",
+            "derivations",
+            "lean",
+        ]
+
+    def get_lean(self, question: Question) -> dict:
+        verdict = standings.lean_of_question(
+            question, sides=self.context["sides"], names=self.context["names"]
+        )
+        return {"side": verdict.side, "basis": verdict.basis, "reason": verdict.reason}

@@ -18,8 +18,16 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from indicators import derived
-from predictions import scoreboard, scoring, series, webhooks
-from predictions.models import CLAIM_FIELDS, Prediction, Score, Status, StatusChange
+from predictions import derivations, history, scoreboard, scoring, series, webhooks
+from predictions.models import (
+    CLAIM_FIELDS,
+    Prediction,
+    ProbabilityOrigin,
+    Score,
+    Source,
+    Status,
+    StatusChange,
+)
 from tracker import broker, memo
 
 # Everything a rescore reads of a prediction, with the current score it replaces.
@@ -29,6 +37,7 @@ PREDICTION_FIELDS = (
     "indicator_id",
     "indicator__scale",
     *CLAIM_FIELDS,
+    "probability_basis",
     "quantiles",
     "interval_coverage",
     "override_outcome",
@@ -46,6 +55,13 @@ SCORE_UPDATE_FIELDS = [
 ]
 
 Progress = Callable[[int, int], None]  # (predictions done, predictions in all)
+
+
+@dataclass(frozen=True)
+class HistorySummary:
+    months: int
+    scores: int
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,35 @@ def rescore_indicators(
     return _rescore(predictions, today=today, progress=progress)
 
 
+def rescore_history(
+    *, today: date | None = None, progress: Progress | None = None
+) -> HistorySummary:
+    """Score every prediction as of each month-end since its source's
+    publication, up to ``today``, from the values public on each of those days.
+
+    Safe to run again: each day's score is upserted on (prediction, day). A
+    past day's score never becomes a prediction's current one over a newer
+    score, and records no status change: those say what happened when.
+    """
+    started = time.perf_counter()
+    today = today or timezone.now().date()
+    published = dict(Source.objects.values_list("pk", "published"))
+    months = history.month_ends(min(published.values(), default=today), today)
+    scores = 0
+    with transaction.atomic():
+        for number, day in enumerate(months, start=1):
+            sources = [pk for pk, on in published.items() if on <= day]
+            predictions = Prediction.objects.filter(source_id__in=sources)
+            summary = _rescore(predictions, today=day, progress=None, is_backfill=True)
+            scores += summary.predictions
+            if progress is not None:
+                progress(number, len(months))
+        transaction.on_commit(_refresh_scoreboard_soon)
+    return HistorySummary(
+        months=len(months), scores=scores, seconds=time.perf_counter() - started
+    )
+
+
 @transaction.atomic
 def override_resolution(
     *, prediction: Prediction, outcome: bool, reason: str, user=None
@@ -126,7 +171,11 @@ def _rescore_one(prediction: Prediction) -> Score:
 
 
 def _rescore(
-    predictions: QuerySet, *, today: date | None, progress: Progress | None
+    predictions: QuerySet,
+    *,
+    today: date | None,
+    progress: Progress | None,
+    is_backfill: bool = False,
 ) -> RescoreSummary:
     started = time.perf_counter()
     today = today or timezone.now().date()
@@ -142,15 +191,21 @@ def _rescore(
             .order_by("indicator_id", "pk")
             .values(*PREDICTION_FIELDS)
         )
+        from_quantiles = derivations.derived_probabilities(rows)
+        for row in rows:
+            if row["pk"] in from_quantiles:
+                row["probability"] = from_quantiles[row["pk"]].probability
         claims = _build_claims(rows)
         # Only what was public on the day scored: a past standing has no hindsight.
         arrays = series.load_series((row["indicator_id"] for row in rows), as_of=today)
         scores = _assess_all(rows, claims, arrays, today=today, progress=progress)
-        changes = _write_scores(rows, scores, today=today)
+        _set_probability_origins(scores, rows, from_quantiles)
+        changes = _write_scores(rows, scores, today=today, is_backfill=is_backfill)
         change_ids = [change.pk for change in changes]
         # Off the rescore's clock: an incremental rescore takes a few
         # milliseconds, rebuilding the scoreboard several times that.
-        transaction.on_commit(_refresh_scoreboard_soon)
+        if not is_backfill:  # a backfill refreshes once, at its end
+            transaction.on_commit(_refresh_scoreboard_soon)
         memo.bump_version()  # the API's kept pages show current scores
         if change_ids:
             transaction.on_commit(lambda: webhooks.schedule_deliveries(change_ids))
@@ -258,6 +313,26 @@ def _score_from(
     )
 
 
+def _set_probability_origins(
+    scores: list[Score],
+    rows: list[dict],
+    from_quantiles: dict[int, derivations.DerivedProbability],
+) -> None:
+    """Say where each probability came from: the source's number, its words
+    (with the basis the record gives), or its distribution."""
+    for score, row in zip(scores, rows, strict=True):
+        if score.probability is None:
+            continue
+        if row["pk"] in from_quantiles:
+            score.probability_origin = ProbabilityOrigin.DERIVED
+            score.probability_method = from_quantiles[row["pk"]].method
+        elif row["probability_is_implied"]:
+            score.probability_origin = ProbabilityOrigin.IMPLIED
+            score.probability_method = row["probability_basis"]
+        else:
+            score.probability_origin = ProbabilityOrigin.STATED
+
+
 def _apply_override(score: Score, row: dict, *, today: date) -> None:
     """The editor's verdict replaces the data's; the readings stay for context."""
     outcome = bool(row["override_outcome"])
@@ -275,7 +350,7 @@ def _apply_override(score: Score, row: dict, *, today: date) -> None:
 
 
 def _write_scores(
-    rows: list[dict], scores: list[Score], *, today: date
+    rows: list[dict], scores: list[Score], *, today: date, is_backfill: bool
 ) -> list[StatusChange]:
     Score.objects.bulk_create(
         scores,
@@ -293,6 +368,8 @@ def _write_scores(
             .values("pk")[:1]
         )
     )
+    if is_backfill:
+        return []
     now = timezone.now()
     changes = [
         StatusChange(

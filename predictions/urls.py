@@ -10,9 +10,11 @@ router.include_root_view = False
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("predictions", views.PredictionViewSet, basename="prediction")
 router.register("events", views.StatusChangeViewSet, basename="event")
+router.register("questions", views.QuestionViewSet, basename="question")
 
 urlpatterns = [
     path("scoreboard/", views.ScoreboardView.as_view(), name="scoreboard"),
+    path("report-card/", views.ReportCardView.as_view(), name="report-card"),
     path(
         "predictions/<slug:slug>/scores/",
         views.PredictionScoreList.as_view(),

@@ -14,19 +14,22 @@ from rest_framework import generics, permissions, viewsets
 from rest_framework.filters import SearchFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from predictions import record, scoreboard
+from predictions import record, report_card, scoreboard, standings
 from predictions.filters import (
     PredictionFilter,
     PredictionFilterBackend,
     PredictionOrdering,
     StatusChangeFilter,
 )
-from predictions.models import Prediction, Score, Source, StatusChange
+from predictions.models import Prediction, Question, Score, Source, StatusChange
 from predictions.serializers import (
     PredictionSerializer,
+    QuestionSerializer,
+    ReportCardSerializer,
     ScoreboardSerializer,
     ScoreSerializer,
     SourceSerializer,
@@ -128,3 +131,38 @@ class ScoreboardView(APIView):
     def get(self, request: Request) -> HttpResponse:
         body = RESPONSES.get_or_render("api:scoreboard", scoreboard.get_scoreboard_json)
         return HttpResponse(body, content_type="application/json")
+
+
+class ReportCardView(APIView):
+    """How far the world got along each source's predicted paths, per year of
+    deadline: the median share and every row it is the median of."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=ReportCardSerializer)
+    def get(self, request: Request) -> Response:
+        periods = standings.build_report_card()
+        return Response(
+            {
+                "method": report_card.METHOD,
+                "not_graded_reasons": report_card.NOT_GRADED,
+                "periods": [standings.period_to_dict(period) for period in periods],
+            }
+        )
+
+
+class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Where the sources disagree: each question's claims and its lean now."""
+
+    serializer_class = QuestionSerializer
+    lookup_field = "slug"
+    search_fields = ["slug", "title", "quantity"]
+    ordering_fields = ["slug"]
+
+    def get_queryset(self) -> QuerySet[Question]:
+        return Question.objects.with_standings().order_by("slug")
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        context["sides"], context["names"] = standings.sides_and_names()
+        return context

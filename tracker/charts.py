@@ -11,6 +11,7 @@ the two-point line straight in log space, which is the geometric path the
 scoring uses.
 """
 
+import datetime
 import math
 
 from indicators.models import Indicator, Scale
@@ -83,6 +84,29 @@ def set_log_ticks(figure: dict) -> dict:
     return figure
 
 
+# With one date (or a few days) plotly zooms to milliseconds: pad to months.
+DATE_PADDING = datetime.timedelta(days=45)
+LONE_DATE_PADDING = datetime.timedelta(days=183)
+
+
+def set_date_range(figure: dict) -> dict:
+    """A date x axis spanning every date the figure draws, padded, so one
+    observation still sits on an axis of months."""
+    days = [
+        datetime.date.fromisoformat(str(x)[:10])
+        for trace in figure["data"]
+        for x in trace.get("x", [])
+        if x is not None
+    ]
+    axis = figure["layout"]["xaxis"]
+    axis["type"] = "date"
+    if days:
+        low, high = min(days), max(days)
+        pad = LONE_DATE_PADDING if (high - low).days < 60 else DATE_PADDING
+        axis["range"] = [(low - pad).isoformat(), (high + pad).isoformat()]
+    return figure
+
+
 def path_target(prediction: Prediction, scale: str) -> float | None:
     """The value the path aims at: the target, or the interval's midpoint on the
     indicator's scale (geometric on a log scale), as ``predictions.scoring``."""
@@ -149,11 +173,44 @@ def observation_trace(observations: list[dict]) -> dict:
     return trace
 
 
-def path_traces(prediction: Prediction, scale: str, *, label: str = "") -> list[dict]:
-    """The predicted path from baseline to target, and the target at the deadline."""
+def direction_trace(
+    prediction: Prediction, last: dict | None, *, label: str = ""
+) -> list[dict]:
+    """A trend claim states a direction, not a value: an arrow at its deadline,
+    at the latest observed level (or at the baseline), pointing the claimed way."""
+    level = last["value"] if last else prediction.baseline_value
+    if level is None:
+        return []
+    rising = prediction.comparison in ("gte", "not_lte")
+    name = label or "Predicted direction"
+    words = "rises" if rising else "falls"
+    return [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": f"{name}: {words} by the deadline",
+            "meta": {"source": prediction.source.slug},
+            "x": [prediction.deadline.isoformat()],
+            "y": [level],
+            "marker": {
+                "symbol": "triangle-up" if rising else "triangle-down",
+                "size": 14,
+            },
+            "hovertemplate": f"{words} by %{{x|%Y-%m-%d}}<extra>{name}</extra>",
+        }
+    ]
+
+
+def path_traces(
+    prediction: Prediction, scale: str, *, label: str = "", last: dict | None = None
+) -> list[dict]:
+    """The predicted path from baseline to target, and the target at the deadline;
+    for a trend claim, its direction (``direction_trace``)."""
     target = path_target(prediction, scale)
     meta = {"source": prediction.source.slug}
     name = label or "Predicted path"
+    if target is None and prediction.kind == "trend":
+        return direction_trace(prediction, last, label=label)
     traces = []
     has_baseline = (
         prediction.baseline_value is not None and prediction.baseline_date is not None
@@ -275,9 +332,9 @@ def prediction_figure(prediction: Prediction, observations: list[dict]) -> dict:
     data = [
         *projection_traces(prediction, prediction.current_score, last),
         *observation_traces(observations),
-        *path_traces(prediction, indicator.scale),
+        *path_traces(prediction, indicator.scale, last=last),
     ]
-    return set_log_ticks({"data": data, "layout": figure_layout})
+    return set_date_range(set_log_ticks({"data": data, "layout": figure_layout}))
 
 
 def indicator_figure(
@@ -286,11 +343,13 @@ def indicator_figure(
     predictions: list[Prediction],
 ) -> dict:
     data = observation_traces(observations)
+    deciding = [o for o in observations if o["is_deciding_row"]]
+    last = deciding[-1] if deciding else None
     for prediction in predictions:
         label = f"{prediction.source.name}: {prediction.slug}"
-        data.extend(path_traces(prediction, indicator.scale, label=label))
+        data.extend(path_traces(prediction, indicator.scale, label=label, last=last))
     figure_layout = layout(y_title=indicator.unit, y_log=indicator.scale == Scale.LOG)
-    return set_log_ticks({"data": data, "layout": figure_layout})
+    return set_date_range(set_log_ticks({"data": data, "layout": figure_layout}))
 
 
 def calibration_figure(source: dict) -> dict:

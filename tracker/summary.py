@@ -115,44 +115,63 @@ def head_to_head_rows(board: dict) -> list[dict]:
     return rows
 
 
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
+def _percent(value: float | None, why_not: str) -> str:
+    return why_not if value is None else f"{value:.0%}"
 
 
-def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+def _number(value: float | None, why_not: str) -> str:
+    return why_not if value is None else f"{value:.3f}"
+
+
+def _holding_cell(source: dict) -> str:
+    guard = source.get("holding") or {}
+    if not guard.get("total"):
+        return "no such claim"
+    return f"{guard['holding']} of {guard['total']}"
 
 
 def metric_rows(sources: list[dict]) -> list[dict]:
     """The record's numbers, formatted here once: cheaper than template filters
-    on the page every reader opens first."""
+    on the page every reader opens first. Where a number is missing, the cell
+    says why."""
     return [
         {
             "label": "Hit rate (resolved)",
-            "cells": [_percent(s["hit_rate"]) for s in sources],
+            "cells": [_percent(s["hit_rate"], "none resolved yet") for s in sources],
         },
         {
             "label": "Mean Brier score",
             "note": "lower is better",
             "cells": [
-                f"{_number(s['mean_brier'])} (n={s['probability_count']})"
+                f"{_number(s['mean_brier'], '')} (n={s['probability_count']})"
                 if s["mean_brier"] is not None
-                else "–"
+                else "no resolved prediction with a probability"
                 for s in sources
             ],
         },
         {
             "label": "Mean log score",
             "note": "higher is better",
-            "cells": [_number(s["mean_log_score"]) for s in sources],
+            "cells": [
+                _number(
+                    s["mean_log_score"], "no resolved prediction with a probability"
+                )
+                for s in sources
+            ],
         },
         {
             "label": "Median pace",
+            "note": "open claims toward a target",
             "cells": [
-                f"{_percent(s['median_pace'])} (n={s['pace_count']})"
+                f"{_percent(s['median_pace'], '')} (n={s['pace_count']})"
                 if s["median_pace"] is not None
-                else "–"
+                else "no open claim with a pace toward its target"
                 for s in sources
             ],
+        },
+        {
+            "label": "Holding",
+            "note": "claims that something stays below or above, or does not happen",
+            "cells": [_holding_cell(s) for s in sources],
         },
     ]

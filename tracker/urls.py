@@ -17,6 +17,10 @@ urlpatterns = [
     path("predictions/<slug:slug>/", views.prediction_detail, name="prediction-detail"),
     path("indicators/<slug:slug>/", views.indicator_detail, name="indicator-detail"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
+    path("report-card/", views.report_card_page, name="report-card"),
+    path("methods/", views.methods_page, name="methods"),
+    path("questions/", views.question_list, name="question-list"),
+    path("questions/<slug:slug>/", views.question_detail, name="question-detail"),
     path(
         "feeds/status-changes.atom",
         require_safe(feeds.StatusChangeFeed()),

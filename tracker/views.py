@@ -15,9 +15,17 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from indicators.models import Category, Indicator, Observation
-from predictions import scoreboard
-from predictions.models import Prediction, Source, Status
-from tracker import charts, memo, summary
+from predictions import (
+    distributions,
+    holding,
+    lean,
+    likelihood,
+    report_card,
+    scoreboard,
+    standings,
+)
+from predictions.models import Prediction, Question, Source, Status
+from tracker import charts, history_charts, memo, summary
 
 PREDICTIONS_PER_PAGE = 50
 # The indicator page charts every observation but tables them a page at a time.
@@ -88,12 +96,21 @@ class PredictionFilterForm(forms.Form):
 
 def read_observations(indicator_id: int) -> list[dict]:
     """Every observation of an indicator, oldest first, as the charts read them."""
-    return list(
-        Observation.objects.for_indicator(indicator_id)
+    return read_observations_of([indicator_id])[indicator_id]
+
+
+def read_observations_of(indicator_ids: list[int]) -> dict[int, list[dict]]:
+    """Each indicator's observations, oldest first, from one query."""
+    rows = (
+        Observation.objects.filter(indicator_id__in=indicator_ids)
         .with_is_deciding()
         .order_by("date", "id")
-        .values(*charts.OBSERVATION_FIELDS, "is_estimate")
+        .values(*charts.OBSERVATION_FIELDS, "is_estimate", "indicator_id")
     )
+    grouped: dict[int, list[dict]] = {pk: [] for pk in indicator_ids}
+    for row in rows:
+        grouped[row["indicator_id"]].append(row)
+    return grouped
 
 
 def home_context(board: dict) -> dict:
@@ -109,9 +126,21 @@ def home_context(board: dict) -> dict:
             {"source": source, "figure": charts.calibration_figure(source)}
             for source in sources
         ],
+        "history": _history_figures(board),
         # Detail URLs are these prefixes plus a slug: one reverse() per page.
         "predictions_url": reverse("prediction-list"),
         "indicators_url": reverse("indicator-detail", args=["x"])[:-2],
+    }
+
+
+def _history_figures(board: dict) -> dict | None:
+    history = board.get("history") or {}
+    if not history.get("months"):
+        return None
+    return {
+        "months": history["months"],
+        "pace": history_charts.pace_history_figure(history, board["sources"]),
+        "leans": history_charts.lean_history_figure(history, board["sources"]),
     }
 
 
@@ -157,7 +186,7 @@ class PredictionListView(ListView):
 def prediction_detail(request: HttpRequest, slug: str) -> HttpResponse:
     prediction = get_object_or_404(Prediction.objects.with_current_score(), slug=slug)
     observations = read_observations(prediction.indicator_id)
-    scores = prediction.scores.latest_first()[:SCORE_HISTORY_LIMIT]
+    scores = list(prediction.scores.latest_first()[:SCORE_HISTORY_LIMIT])
     context = {
         "prediction": prediction,
         "score": prediction.current_score,
@@ -165,6 +194,11 @@ def prediction_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "observations": observations,
         "recent_observations": observations[::-1][:RECENT_OBSERVATIONS],
         "figure": charts.prediction_figure(prediction, observations),
+        "standing_figure": (
+            history_charts.standing_history_figure(scores)
+            if any(score.pace_ratio is not None for score in scores)
+            else None
+        ),
     }
     return render(request, "tracker/prediction_detail.html", context)
 
@@ -189,14 +223,127 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     predictions = Prediction.objects.filter(source=source).with_current_score()
-    record = next(
-        (s for s in scoreboard.get_scoreboard()["sources"] if s["slug"] == slug), None
-    )
+    board = scoreboard.get_scoreboard()
+    record = next((s for s in board["sources"] if s["slug"] == slug), None)
     context = {
         "source": source,
         "predictions": predictions,
         "record": record,
         "status_rows": summary.status_rows([record] if record else []),
         "figure": charts.calibration_figure(record) if record else None,
+        "history": _history_figures({**board, "sources": [record] if record else []}),
     }
     return render(request, "tracker/source_detail.html", context)
+
+
+@require_safe
+def report_card_page(request: HttpRequest) -> HttpResponse:
+    context = {
+        "periods": standings.build_report_card(),
+        "method": report_card.METHOD,
+    }
+    return render(request, "tracker/report_card.html", context)
+
+
+@require_safe
+def question_list(request: HttpRequest) -> HttpResponse:
+    sides, names = standings.sides_and_names()
+    questions = [
+        {
+            "question": question,
+            "lean": standings.lean_of_question(question, sides=sides, names=names),
+            "sides": _by_side(question.predictions.all(), sides),
+        }
+        for question in Question.objects.with_standings()
+    ]
+    verdict = lean.summarise(
+        [item["lean"].side for item in questions], sides=sides, names=names
+    )
+    context = {"questions": questions, "headline": verdict, "names": names}
+    return render(request, "tracker/question_list.html", context)
+
+
+@require_safe
+def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    question = get_object_or_404(Question.objects.with_standings(), slug=slug)
+    sides, names = standings.sides_and_names()
+    predictions = list(question.predictions.all())
+    indicators = {p.indicator_id: p.indicator for p in predictions}
+    observations = read_observations_of(list(indicators))
+    charts_by_indicator = [
+        {
+            "indicator": indicator,
+            "chart_id": f"question-chart-{indicator.slug}",
+            "observation_count": len(observations[pk]),
+            "figure": charts.indicator_figure(
+                indicator,
+                observations[pk],
+                [p for p in predictions if p.indicator_id == pk],
+            ),
+        }
+        for pk, indicator in indicators.items()
+    ]
+    history = scoreboard.get_scoreboard().get("history") or {}
+    context = {
+        "question": question,
+        "lean": standings.lean_of_question(question, sides=sides, names=names),
+        "sides": _by_side(predictions, sides),
+        "charts": charts_by_indicator,
+        "lean_history": _lean_changes(
+            history.get("months", []),
+            history.get("question_leans", {}).get(question.slug, []),
+            names,
+        ),
+    }
+    return render(request, "tracker/question_detail.html", context)
+
+
+def _by_side(predictions, sides: tuple[str, str]) -> list[dict]:
+    """The question's predictions grouped by source, the pair's order first."""
+    groups: dict[str, dict] = {}
+    for prediction in predictions:
+        source = prediction.source
+        groups.setdefault(source.slug, {"source": source, "predictions": []})
+        groups[source.slug]["predictions"].append(prediction)
+    rank = {side: number for number, side in enumerate(sides)}
+    return sorted(groups.values(), key=lambda g: rank.get(g["source"].slug, 99))
+
+
+@require_safe
+def methods_page(request: HttpRequest) -> HttpResponse:
+    """How every number is made, and each probability with the words or the
+    distribution behind it."""
+    probabilities = []
+    for row in Prediction.objects.with_probability():
+        basis = row["current_score__probability_method"] or row["probability_basis"]
+        probabilities.append({**row, "basis": basis, "word": _table_word(basis)})
+    context = {
+        "words": sorted(likelihood.LIKELIHOOD_WORDS.items(), key=lambda item: item[1]),
+        "probabilities": probabilities,
+        "derived_method": distributions.METHOD,
+        "report_card_method": report_card.METHOD,
+        "lean_method": lean.METHOD,
+        "holding_method": holding.METHOD,
+    }
+    return render(request, "tracker/methods.html", context)
+
+
+def _table_word(basis: str) -> dict | None:
+    phrases = likelihood.phrases_in(basis or "")
+    if not phrases:
+        return None
+    return {
+        "word": phrases[0],
+        "probability": likelihood.implied_probability(phrases[0]),
+    }
+
+
+def _lean_changes(months: list[str], leans: list, names: dict) -> list[dict]:
+    """The month-ends where a question's lean changed, starting with the first."""
+    changes, previous = [], object()
+    for month, side in zip(months, leans, strict=False):
+        if side != previous:
+            label = f"leans {names.get(side, side)}" if side else "undecided"
+            changes.append({"month": month, "side": side, "label": label})
+            previous = side
+    return changes

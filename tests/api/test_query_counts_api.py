@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from predictions import scoreboard
-from predictions.models import Prediction
+from predictions.models import Prediction, Question
 from tests.factories import (
     FeedFactory,
     FetchRunFactory,
@@ -30,6 +30,8 @@ PUBLIC_LISTS = [
     "/api/v1/indicators/counted/observations/",
     "/api/v1/observations/",
     "/api/v1/events/",
+    "/api/v1/report-card/",
+    "/api/v1/questions/",
 ]
 STAFF_LISTS = ["/api/v1/feeds/", "/api/v1/fetch-runs/"]
 
@@ -54,6 +56,10 @@ def add_rows(start: int, stop: int) -> None:
         StatusChangeFactory(prediction=prediction)
         SourceFactory(slug=f"s-{n}")
         FetchRunFactory(feed=FeedFactory(indicator=indicator))
+        question = Question.objects.create(
+            slug=f"q-{n}", title="Q", quantity="Q.", decider="D."
+        )
+        question.predictions.set([first, prediction])
 
 
 def count_queries(client, url: str) -> int:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, sync_playwright
 
 from indicators.models import Scale
-from predictions.models import Prediction, Status
+from predictions.models import Prediction, Question, Status
 from tests.factories import (
     IndicatorFactory,
     ObservationFactory,
@@ -156,3 +156,42 @@ def test_scoreboard_and_prediction_pages_draw_their_charts(live_server):
     assert home_marks > 0
     assert prediction_marks > 0
     assert phone_overflow <= 0
+
+
+NEW_PAGES = ["/questions/", "/report-card/", "/methods/"]
+
+
+def test_the_question_pages_draw_and_fit_a_phone(live_server):
+    featured = build_record()
+    rival = Prediction.objects.get(comparison="not_gte")
+    question = Question.objects.create(
+        slug="horizons",
+        title="How long are the tasks agents handle?",
+        quantity="METR's 50% time horizon.",
+        decider="METR's horizon at the end of 2026.",
+    )
+    question.predictions.set([featured, rival])
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        errors: list[str] = []
+        phone = browser.new_page(viewport=PHONE, device_scale_factor=2)
+        open_page(phone, f"{live_server.url}/questions/horizons/", errors)
+        question_marks = drawn_marks(phone)
+        phone.screenshot(path=SCREENSHOTS / "question-phone.png", full_page=True)
+        overflows = {}
+        for url in NEW_PAGES:
+            phone.on("pageerror", lambda error: errors.append(str(error)))
+            phone.goto(live_server.url + url, wait_until="load")
+            name = url.strip("/") + "-phone.png"
+            phone.screenshot(path=SCREENSHOTS / name, full_page=True)
+            overflows[url] = phone.evaluate(
+                "document.documentElement.scrollWidth - window.innerWidth"
+            )
+        browser.close()
+
+    assert errors == []
+    assert question_marks > 0
+    assert all(overflow <= 0 for overflow in overflows.values()), overflows

@@ -15,3 +15,14 @@ def test_thin_out_keeps_an_even_sample_and_the_latest_row():
     rows = [{"n": n} for n in range(10)]
 
     assert [row["n"] for row in thin_out(rows, limit=4)] == [0, 3, 6, 9]
+
+
+def test_one_observation_sits_on_an_axis_of_months():
+    from tracker.charts import set_date_range
+
+    figure = {"data": [{"x": ["2025-06-01"]}], "layout": {"xaxis": {}}}
+
+    axis = set_date_range(figure)["layout"]["xaxis"]
+
+    assert axis["type"] == "date"
+    assert axis["range"] == ["2024-11-30", "2025-12-01"]

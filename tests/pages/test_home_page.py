@@ -108,3 +108,26 @@ def test_home_page_changes_when_the_scoreboard_does(client, record):
 
     resolved_true = next(row for row in rows if row["status"] == "resolved_true")
     assert [cell["count"] for cell in resolved_true["cells"]] == [0, 1]
+
+
+def test_a_calibration_point_names_the_prediction_and_where_its_odds_came_from(
+    client, record
+):
+    prediction = PredictionFactory(source=record.lambert, slug="lambert-words")
+    give_score(
+        prediction,
+        Status.RESOLVED_TRUE,
+        probability=0.9,
+        probability_origin="implied",
+        brier=0.01,
+    )
+
+    html = client.get(URL).content.decode()
+
+    assert "lambert-words</a>: 90% (implied," in html
+
+
+def test_an_empty_calibration_chart_says_why(client, record):
+    html = client.get(URL).content.decode()
+
+    assert "No resolved prediction of AI 2027 has a probability yet" in html

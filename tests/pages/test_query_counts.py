@@ -15,6 +15,9 @@ PAGES = [
     ("indicator-detail", ["swe-bench"]),
     ("source-detail", ["ai2027"]),
     ("status-change-feed", []),
+    ("report-card", []),
+    ("question-list", []),
+    ("methods", []),
 ]
 
 

@@ -159,7 +159,7 @@ def test_the_query_count_does_not_grow_with_the_record():
     build_record(10)
     small = count_queries()
     build_record(190)
-    assert count_queries() == small <= 6
+    assert count_queries() == small <= 8
 
 
 def test_a_cached_scoreboard_costs_no_query(django_assert_num_queries):
@@ -176,3 +176,31 @@ def test_a_rescore_refreshes_the_cached_scoreboard(
     with django_capture_on_commit_callbacks(execute=True):
         services.rescore_predictions(today=datetime.date(2025, 6, 1))
     assert scoreboard.get_scoreboard()["as_of"] == "2025-06-01"
+
+
+def test_a_stays_below_claim_counts_as_holding_not_as_pace():
+    lambert = SourceFactory(slug="lambert", name="Lambert")
+    prediction = PredictionFactory(
+        source=lambert,
+        comparison="not_gte",
+        target=2.0,
+        slug="below-2x",
+        deadline=datetime.date(2026, 12, 31),
+    )
+    prediction.current_score = ScoreFactory(
+        prediction=prediction,
+        as_of=datetime.date(2025, 10, 31),
+        status=Status.AHEAD,
+        pace_ratio=0.1,
+        observed_value=1.24,
+    )
+    prediction.save()
+
+    (source,) = scoreboard.build_scoreboard()["sources"]
+
+    assert source["median_pace"] is None
+    assert "say something will not happen" in source["pace_reading"]
+    assert source["holding"]["sentence"].endswith(
+        "the nearest, below-2x, is at 62% of its threshold, 14 months before "
+        "its deadline."
+    )

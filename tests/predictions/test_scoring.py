@@ -417,7 +417,7 @@ def test_resolved_trend_reports_the_slope_direction_probability() -> None:
 
 def test_assessment_records_the_rules_version() -> None:
     assessment = assess(threshold(), Series.empty(), MIDYEAR)
-    assert assessment.rules_version == RULES_VERSION == "1"
+    assert assessment.rules_version == RULES_VERSION == "2"
 
 
 # inputs
@@ -447,3 +447,34 @@ def test_series_from_points_sorts_by_day_then_id() -> None:
         [(DEADLINE, 1.0, 9), (MIDYEAR, 2.0, 5), (MIDYEAR, 3.0, 4)]
     )
     assert data.ids.tolist() == [4, 5, 9]
+
+
+# pace at the deadline
+
+
+def test_a_resolved_value_claim_keeps_its_share_of_the_move_at_the_deadline() -> None:
+    claim = value_at(baseline_value=50.0, baseline_date=BASELINE_DAY)
+    assessment = assess(claim, series((DEADLINE, 80.0)), DEADLINE)
+    assert assessment.status == Status.RESOLVED_FALSE
+    assert assessment.pace.expected_share == 1.0
+    assert assessment.pace.actual_share == pytest.approx(0.6)  # 30 of 50
+
+
+def test_a_threshold_missed_keeps_the_latest_value_by_the_deadline_as_its_pace():
+    data = series((MIDYEAR, 14.0), (DEADLINE, 16.0))
+    assessment = assess(threshold(), data, DEADLINE + timedelta(days=91))
+    assert assessment.status == Status.RESOLVED_FALSE
+    assert assessment.pace.actual_share == pytest.approx(0.6)
+    assert assessment.pace.ratio == pytest.approx(0.6)
+
+
+def test_a_threshold_crossed_early_reads_its_pace_on_the_day_scored() -> None:
+    assessment = assess(threshold(), series((MIDYEAR, 22.0)), MIDYEAR)
+    assert assessment.status == Status.RESOLVED_TRUE
+    assert assessment.pace.actual_share == pytest.approx(1.2)
+    assert assessment.pace.expected_share < 1
+
+
+def test_a_resolved_claim_without_a_baseline_has_no_pace() -> None:
+    assessment = assess(value_at(), series((DEADLINE, 130.0)), DEADLINE)
+    assert assessment.pace is None

@@ -13,6 +13,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from indicators import fetchers
 from indicators.models import Observation
+from predictions.models import Question
 from tests.factories import (
     FeedFactory,
     FetchRunFactory,
@@ -63,6 +64,10 @@ def objects(db) -> dict:
     source = SourceFactory(slug="some-source")
     prediction = PredictionFactory(slug="some-prediction", indicator=indicator)
     feed = FeedFactory(indicator=indicator)
+    question = Question.objects.create(
+        slug="some-question", title="Q", quantity="Q.", decider="D."
+    )
+    question.predictions.set([prediction])
     return {
         "indicator": indicator,
         "source": source,
@@ -70,6 +75,7 @@ def objects(db) -> dict:
         "feed": feed,
         "fetchrun": FetchRunFactory(feed=feed),
         "event": StatusChangeFactory(prediction=prediction),
+        "question": question,
     }
 
 

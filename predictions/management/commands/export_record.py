@@ -9,9 +9,9 @@ from predictions import record
 
 class Command(BaseCommand):
     help = (
-        "Write sources, predictions, indicators, observations and feeds as the "
-        "record "
-        "files (by default over the committed seed files)."
+        "Write the record files (sources, predictions, indicators, "
+        "observations, feeds, derived indicators, questions), by default over "
+        "the committed seed files."
     )
 
     def add_arguments(self, parser) -> None:
@@ -34,5 +34,8 @@ class Command(BaseCommand):
             paths.indicators,
             paths.observations,
             paths.feeds,
+            paths.derived,
+            paths.questions,
         ):
-            self.stdout.write(f"Wrote {path}")
+            if path is not None:
+                self.stdout.write(f"Wrote {path}")

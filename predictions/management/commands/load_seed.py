@@ -1,4 +1,5 @@
-"""Load the record (sources, predictions, indicators, observations, feeds).
+"""Load the record (sources, predictions, indicators, observations, feeds,
+derived indicators, questions).
 
 Scoring is left to ``manage.py rescore``, which ``make run`` runs right after.
 """
@@ -22,8 +23,8 @@ class Command(BaseCommand):
             "--input",
             type=Path,
             help="A directory holding sources.yaml, predictions.yaml, "
-            "indicators.yaml, observations.csv and feeds.yaml (default: the "
-            "committed seed).",
+            "indicators.yaml, observations.csv and, if there are any, feeds.yaml, "
+            "derived.yaml and questions.yaml (default: the committed seed).",
         )
 
     def handle(self, *args, input: Path | None = None, **options) -> None:

@@ -26,12 +26,25 @@ class Command(BaseCommand):
             help="Only the predictions on this indicator (repeatable).",
         )
         parser.add_argument(
+            "--history",
+            action="store_true",
+            help="Score every prediction as of each month-end since its source's "
+            "publication, from the values public on that day (safe to run again).",
+        )
+        parser.add_argument(
             "--date",
             type=datetime.date.fromisoformat,
             help="Score as of this day, YYYY-MM-DD (default: today).",
         )
 
-    def handle(self, *args, indicator: list[str], date=None, **options) -> None:
+    def handle(
+        self, *args, indicator: list[str], date=None, history: bool = False, **options
+    ) -> None:
+        if history:
+            if indicator:
+                raise CommandError("--history scores every prediction: no --indicator.")
+            self._history(date)
+            return
         try:
             if indicator:
                 summary = services.rescore_indicators(
@@ -50,6 +63,18 @@ class Command(BaseCommand):
             f"Scored {summary.predictions} predictions as of {summary.as_of}: "
             f"{summary.status_changes} status changes in {summary.seconds:.2f} s."
         )
+
+    def _history(self, date) -> None:
+        summary = services.rescore_history(today=date, progress=self._show_months)
+        self.stderr.write("")
+        self.stdout.write(
+            f"Scored {summary.scores} predictions over {summary.months} month-ends "
+            f"in {summary.seconds:.2f} s."
+        )
+
+    def _show_months(self, done: int, total: int) -> None:
+        self.stderr.write(f"\r{done}/{total} month-ends", ending="")
+        self.stderr.flush()
 
     def _indicator_ids(self, slugs: list[str]) -> list[int]:
         found = dict(Indicator.objects.filter(slug__in=slugs).values_list("slug", "pk"))

@@ -1,0 +1,104 @@
+"""GET /api/v1/report-card/: the median share per source and year, with its rows."""
+
+import datetime
+import math
+import statistics
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from indicators.models import Scale
+from predictions import services
+from predictions.models import Comparison, Kind
+from tests.factories import (
+    IndicatorFactory,
+    ObservationFactory,
+    PredictionFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def resolved_value_claim(slug: str, value: float, *, scale: str = Scale.LINEAR):
+    indicator = IndicatorFactory(slug=f"{slug}-indicator", scale=scale)
+    ObservationFactory(
+        indicator=indicator, date=datetime.date(2025, 12, 31), value=value
+    )
+    return PredictionFactory(
+        slug=slug,
+        source=SourceFactory(slug="ai2027", name="AI 2027"),
+        indicator=indicator,
+        kind=Kind.VALUE_AT,
+        comparison=Comparison.GTE,
+        target=100.0,
+        baseline_value=10.0,
+        baseline_date=datetime.date(2025, 1, 1),
+        deadline=datetime.date(2025, 12, 31),
+    )
+
+
+def test_the_report_card_lists_every_row_of_its_median(api_client):
+    resolved_value_claim("a", 55.0)
+    resolved_value_claim("b", 82.0)
+    resolved_value_claim("c", 100.0)
+    services.rescore_predictions(today=datetime.date(2026, 3, 1))
+
+    (period,) = api_client.get("/api/v1/report-card/").json()["periods"]
+
+    shares = [row["share"] for row in period["rows"]]
+    assert shares == pytest.approx([0.5, 0.8, 1.0])
+    assert period["median_share"] == pytest.approx(0.8)
+    assert period["sentence"].startswith("AI 2027's predictions due in 2025: the")
+
+
+def test_a_log_indicator_share_is_measured_in_orders_of_magnitude(api_client):
+    resolved_value_claim("log", 10**1.5, scale=Scale.LOG)  # halfway from 10 to 100
+    services.rescore_predictions(today=datetime.date(2026, 3, 1))
+
+    (period,) = api_client.get("/api/v1/report-card/").json()["periods"]
+
+    assert period["median_share"] == pytest.approx(0.5)
+
+
+def test_the_report_card_states_its_method(api_client):
+    body = api_client.get("/api/v1/report-card/").json()
+
+    assert "median" in body["method"]
+    assert set(body["not_graded_reasons"]) == {
+        "negated",
+        "no_distance",
+        "no_baseline",
+        "no_data",
+        "open",
+    }
+
+
+def recompute(row: dict) -> float:
+    """A row's share from the fields it lists, as a reader would."""
+    target = row["target"]
+    if target is None:
+        low, high = row["target_low"], row["target_high"]
+        target = math.sqrt(low * high) if row["scale"] == "log" else (low + high) / 2
+    scale = math.log if row["scale"] == "log" else float
+    start, end = scale(row["baseline_value"]), scale(target)
+    return (scale(row["observed_value"]) - start) / (end - start)
+
+
+def test_every_share_of_the_shipped_record_can_be_recomputed_from_its_row(
+    api_client,
+):
+    call_command("load_seed", stdout=StringIO())
+    services.rescore_predictions(today=datetime.date(2026, 12, 1))
+
+    periods = api_client.get("/api/v1/report-card/").json()["periods"]
+
+    rows = [row for period in periods for row in period["rows"]]
+    assert rows
+    for row in rows:
+        assert recompute(row) == pytest.approx(row["share"]), row["prediction"]
+    for period in periods:
+        if period["rows"]:
+            shares = [row["share"] for row in period["rows"]]
+            assert period["median_share"] == pytest.approx(statistics.median(shares))

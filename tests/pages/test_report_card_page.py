@@ -1,0 +1,34 @@
+"""/report-card/: each period's sentence, its method and every graded row."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from predictions.models import Comparison, Kind, Status
+from tests.factories import PredictionFactory
+from tests.pages.conftest import give_score
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_report_card_page_lists_the_rows_behind_each_median(client, record):
+    prediction = PredictionFactory(
+        source=record.ai2027,
+        indicator=record.indicator,
+        kind=Kind.VALUE_AT,
+        comparison=Comparison.GTE,
+        claim="SWE-bench reaches 80% by the end of 2025.",
+        baseline_value=60.0,
+        baseline_date=datetime.date(2025, 1, 1),
+        deadline=datetime.date(2025, 12, 31),
+    )
+    give_score(
+        prediction, Status.RESOLVED_FALSE, progress_actual=0.25, observed_value=65.0
+    )
+
+    html = client.get(reverse("report-card")).content.decode()
+
+    assert "the world covered 25% of the predicted distance (median of 1)" in html
+    assert "SWE-bench reaches 80% by the end of 2025." in html
+    assert 'id="method"' in html
