@@ -1,15 +1,29 @@
 """CSV export of API lists: the renderer, and the list mixin that feeds it rows
-with the columns of the record files."""
+with the columns of the record files.
+
+These files are meant for spreadsheets, so a text cell that a spreadsheet would
+run as a formula (one beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return) is written with a leading apostrophe. A cell that is a plain
+number (``-1.5``, ``-2e-05``) is a number, not a formula, and is left alone.
+The record files (``observations.csv``) are data that must load back byte for
+byte, and are written verbatim by ``indicators.record``.
+"""
 
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+# What spreadsheets read as the start of a formula, with the full-width forms
+# some of them fold into the ASCII ones.
+FORMULA_STARTS = tuple("=+-@\t\r") + tuple("\uff1d\uff0b\uff0d\uff20")
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 
 def format_cell(value: Any) -> str:
@@ -19,7 +33,14 @@ def format_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list | dict):
         return json.dumps(value, separators=(",", ":"))
-    return str(value)
+    return neutralise(str(value))
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a cell no spreadsheet runs: a formula gets a leading ``'``."""
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 class CSVRenderer(BaseRenderer):
@@ -51,7 +72,8 @@ class CSVRenderer(BaseRenderer):
 
     def write(self, rows: Iterable[Mapping[str, Any]], columns: list[str]) -> bytes:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        # RFC 4180's CRLF: Python's writer then also quotes a cell holding a CR.
+        writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
             writer.writerow([format_cell(row.get(column)) for column in columns])
