@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from tracker.validators import validate_http_url
+
 # Observations must be finite numbers. PostgreSQL sorts NaN above every number
 # and SQLite stores NaN as NULL, so a pair of finite bounds rejects NaN and both
 # infinities on either database.
@@ -174,7 +176,7 @@ class Observation(models.Model):
         related_name="supersedes",
         help_text="The producer's later estimate that replaces this value.",
     )
-    source_url = models.URLField(max_length=500)
+    source_url = models.URLField(max_length=500, validators=[validate_http_url])
     source_title = models.CharField(max_length=300)
     note = models.TextField(blank=True)
     origin = models.CharField(max_length=10, choices=Origin, default=Origin.ADMIN)
@@ -278,7 +280,7 @@ class Feed(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="feeds"
     )
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, validators=[validate_http_url])
     format = models.CharField(max_length=4, choices=FeedFormat, default=FeedFormat.JSON)
     records_path = models.CharField(
         max_length=300,

@@ -14,7 +14,6 @@ from typing import NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -39,6 +38,7 @@ from indicators.record_format import (
     read_yaml_items,
 )
 from indicators.services import VALUE_FIELDS, ObservationData, validate_observation
+from tracker.validators import validate_http_url
 
 OBSERVATION_COLUMNS = (
     "indicator",
@@ -362,9 +362,9 @@ def _boolean(raw: str) -> bool:
 
 def _url(raw: str) -> str:
     try:
-        URLValidator()(raw)
+        validate_http_url(raw)
     except ValidationError:
-        raise ValueError(f"{raw!r} is not a URL.") from None
+        raise ValueError(f"{raw!r} is not an http(s) URL.") from None
     if len(raw) > Observation._meta.get_field("source_url").max_length:
         raise ValueError("is longer than 500 characters.")
     return raw

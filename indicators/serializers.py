@@ -23,6 +23,7 @@ from indicators.services import (
     record_observation,
     validate_observation,
 )
+from tracker.validators import validate_http_url
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -116,7 +117,7 @@ class ObservationInputSerializer(serializers.Serializer):
     value = FiniteFloatField()
     low = FiniteFloatField(required=False, allow_null=True, default=None)
     high = FiniteFloatField(required=False, allow_null=True, default=None)
-    source_url = serializers.URLField(max_length=500)
+    source_url = serializers.URLField(max_length=500, validators=[validate_http_url])
     source_title = serializers.CharField(max_length=300)
     is_estimate = serializers.BooleanField(default=False)
     tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.PRIMARY)

@@ -5,6 +5,11 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from indicators.models import Category, Indicator
+from tracker.validators import (
+    validate_http_url,
+    validate_quantiles,
+    validate_supplements,
+)
 
 
 class Source(models.Model):
@@ -14,10 +19,13 @@ class Source(models.Model):
     name = models.CharField(max_length=200)
     authors = models.CharField(max_length=300)
     published = models.DateField()
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, validators=[validate_http_url])
     description = models.TextField(blank=True)
     supplements = models.JSONField(
-        default=list, blank=True, help_text='A list of {"title": ..., "url": ...}.'
+        default=list,
+        blank=True,
+        validators=[validate_supplements],
+        help_text='A list of {"title": ..., "url": ...}; http(s) URLs only.',
     )
 
     class Meta:
@@ -146,6 +154,7 @@ class Prediction(models.Model):
     quantiles = models.JSONField(
         default=list,
         blank=True,
+        validators=[validate_quantiles],
         help_text="[[level, value], ...] in the indicator's unit, for CRPS.",
     )
     interval_coverage = models.FloatField(
@@ -154,7 +163,7 @@ class Prediction(models.Model):
         help_text="Stated coverage of [target_low, target_high], e.g. 0.8.",
     )
     claim = models.TextField(help_text="A short paraphrase, never a long quote.")
-    citation_url = models.URLField(max_length=500)
+    citation_url = models.URLField(max_length=500, validators=[validate_http_url])
     citation_section = models.CharField(max_length=300)
     resolution_rule = models.TextField(blank=True)
     is_operationalized = models.BooleanField(default=False)
@@ -321,7 +330,7 @@ class StatusChange(models.Model):
 class Webhook(models.Model):
     """A subscriber that receives every status change as signed JSON."""
 
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, validators=[validate_http_url])
     secret = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
     description = models.CharField(max_length=200, blank=True)

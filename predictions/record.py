@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 
 import indicators as indicators_app
@@ -36,6 +35,7 @@ from indicators.record_format import (
 from predictions.claims import format_open_quantile, read_quantile_value
 from predictions.coverage import PredictionRef, Section, read_sections
 from predictions.models import CLAIM_FIELDS, Prediction, Source
+from tracker.validators import validate_http_url
 
 PREDICTION_FIELDS = (
     "slug",
@@ -183,9 +183,9 @@ def _check_supplements(supplements: list, file: str, where: str) -> list[RecordE
             errors.append(RecordError(file, where, name, message))
             continue
         try:
-            URLValidator()(item["url"])
+            validate_http_url(item["url"])
         except ValidationError:
-            message = f"{item['url']!r} is not a URL."
+            message = f"{item['url']!r} is not an http(s) URL."
             errors.append(RecordError(file, where, f"{name}.url", message))
     return errors
 

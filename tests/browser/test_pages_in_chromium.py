@@ -156,3 +156,28 @@ def test_scoreboard_and_prediction_pages_draw_their_charts(live_server):
     assert home_marks > 0
     assert prediction_marks > 0
     assert phone_overflow <= 0
+
+
+@pytest.mark.parametrize(
+    ("path", "drawn"),
+    [("/api/v1/docs/", ".swagger-ui .opblock"), ("/api/v1/redoc/", "[role=menuitem]")],
+)
+def test_the_api_viewers_run_under_the_content_security_policy(
+    live_server, path, drawn
+):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        errors: list[str] = []
+        page = browser.new_page()
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        response = page.goto(live_server.url + path, wait_until="load")
+        page.wait_for_selector(drawn, timeout=15_000)
+        policy = response.headers["content-security-policy"]
+        browser.close()
+
+    assert "script-src 'self'" in policy
+    # Redoc's footer points at its vendor's logo: the policy keeps it off-site.
+    assert [e for e in errors if "cdn.redoc.ly/redoc/logo-mini.svg" not in e] == []
