@@ -135,6 +135,19 @@ def _check_keys(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
         seen[key] = index
 
 
+def _check_texts(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
+    """No NUL (PostgreSQL refuses it outright) and no text over its field's limit."""
+    for field in ("source_url", "source_title", "note"):
+        texts = columns[ObservationRow._fields.index(field)]
+        if "\x00" in "".join(texts):  # one scan of the column, not one per row
+            bad = next(i for i, text in enumerate(texts) if "\x00" in text)
+            raise _invalid(field, bad, rows, "holds a NUL character.")
+        limit = Observation._meta.get_field(field).max_length
+        if limit is not None and max(map(len, texts)) > limit:
+            bad = next(i for i, text in enumerate(texts) if len(text) > limit)
+            raise _invalid(field, bad, rows, f"is over {limit:,} characters.")
+
+
 def validate_rows(rows: Sequence[ObservationRow]) -> None:
     """Raise ValidationError naming the field and the first bad row (from 1)."""
     if not rows:
@@ -143,6 +156,7 @@ def validate_rows(rows: Sequence[ObservationRow]) -> None:
     columns = [[row[i] for row in rows] for i in range(len(ObservationRow._fields))]
     _check_numbers(rows, columns)
     _check_evidence(rows)
+    _check_texts(rows, columns)
     _check_keys(rows, columns)
 
 

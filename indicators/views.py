@@ -16,7 +16,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -32,6 +31,7 @@ from indicators.serializers import (
     ObservationWriteResponseSerializer,
     RecordedObservation,
 )
+from tracker.parsers import JSONParser
 from tracker.renderers import CSVExportMixin
 
 CSV_PARAMETER = OpenApiParameter(

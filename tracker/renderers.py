@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -88,6 +90,24 @@ class CSVExportMixin:
 
     def get_export_rows(self) -> Iterable[Mapping[str, Any]]:
         raise NotImplementedError
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Refuse a write that asks for CSV before anything is written.
+
+        A write's answer is not a list of rows, so it has no CSV form; deciding
+        after the write would commit the rows and then fail to answer.
+        """
+        super().initial(request, *args, **kwargs)
+        if (
+            request.method not in SAFE_METHODS
+            and request.accepted_renderer.format == CSVRenderer.format
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+            raise NotAcceptable(
+                "CSV is a format for reading lists; send writes with "
+                "Accept: application/json and without ?format=csv."
+            )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if request.accepted_renderer.format == CSVRenderer.format:

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "tracker.headers.SecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
+    "tracker.middleware.NulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,6 +190,9 @@ FEED_CLAIM_SECONDS = env_int("FEED_CLAIM_SECONDS", 600)
 # --- API (https://www.django-rest-framework.org/api-guide/settings/) ----------
 
 API_MAX_BATCH = env_int("API_MAX_BATCH", 500)
+# The largest request body, in bytes (Django's default, 2.5 MiB): a batch of
+# API_MAX_BATCH observations with long notes fits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -196,6 +200,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    ],
+    # A size and depth limit on JSON bodies (tracker.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

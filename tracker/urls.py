@@ -44,3 +44,8 @@ api_v1 = [
     ),
 ]
 urlpatterns += [path("api/v1/", include((api_v1, "api")))]
+
+handler400 = "tracker.errors.bad_request"
+handler403 = "tracker.errors.permission_denied"
+handler404 = "tracker.errors.page_not_found"
+handler500 = "tracker.errors.server_error"
