@@ -11,7 +11,9 @@ from rest_framework import serializers
 
 from indicators import record
 from indicators.models import (
+    EARLIEST_DATE,
     FINITE_LIMIT,
+    NOTE_LENGTH,
     Feed,
     FetchRun,
     Indicator,
@@ -113,7 +115,9 @@ class ObservationInputSerializer(serializers.Serializer):
     """One observation to record; the service's rules make a bad one a 400."""
 
     indicator = IndicatorSlugField()
-    date = serializers.DateField()
+    date = serializers.DateField(
+        help_text=f"From {EARLIEST_DATE} to today (UTC); not in the future."
+    )
     value = FiniteFloatField()
     low = FiniteFloatField(required=False, allow_null=True, default=None)
     high = FiniteFloatField(required=False, allow_null=True, default=None)
@@ -128,7 +132,9 @@ class ObservationInputSerializer(serializers.Serializer):
         help_text="When the producer made the value public; defaults to the day "
         "it is recorded (or, for an update, the date already on record).",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_LENGTH
+    )
 
     class Meta:
         list_serializer_class = ObservationListSerializer

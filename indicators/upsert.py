@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from indicators.models import FetchRun, Indicator, Observation, Tier
+from indicators.models import EARLIEST_DATE, FetchRun, Indicator, Observation, Tier
 from indicators.signals import notify_observations_changed
 
 NATURAL_KEY = ("indicator_id", "date", "source_url")
@@ -122,6 +122,10 @@ def _check_evidence(rows: Sequence[ObservationRow]) -> None:
 
 
 def _check_keys(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
+    if min(columns[1]) < EARLIEST_DATE:
+        bad = next(i for i, day in enumerate(columns[1]) if day < EARLIEST_DATE)
+        why = f"{rows[bad].date} is before {EARLIEST_DATE}, the earliest date kept."
+        raise _invalid("date", bad, rows, why)
     if (bad := _first(np.array(columns[7], dtype=object) == "")) is not None:
         raise _invalid("source_url", bad, rows, "the source URL is empty.")
     keys = list(zip(columns[0], columns[1], columns[7], strict=True))

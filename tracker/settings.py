@@ -231,7 +231,16 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Forecast tracker API",
-    "DESCRIPTION": "AI 2027 and Lambert's rebuttal, scored against the record.",
+    "DESCRIPTION": (
+        "AI 2027 and Lambert's rebuttal, scored against the record.\n\n"
+        "Limits: a request body of at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes "
+        "(2,621,440 by default; over it, 413), JSON nested at most 32 levels, "
+        "at most API_MAX_BATCH (500) observations per POST, dates from "
+        "1950-01-01 (observations: up to today; deadlines: up to 2100-12-31), "
+        "every text field within the maxLength given here, and URLs http(s) "
+        "only. Pages of 50, page_size up to 200; CSV exports for anonymous "
+        "clients are capped (see the README)."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
