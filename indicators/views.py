@@ -54,6 +54,22 @@ class CanRecordObservations(permissions.BasePermission):
         )
 
 
+class CanViewModel(permissions.DjangoModelPermissions):
+    """Reading needs the model's "view" permission, as in the admin.
+
+    (DRF's own class lets any authenticated user read.) The staff flag alone
+    grants nothing: an editor without the feed permission sees no feed here,
+    as in the admin.
+    """
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Indicator.objects.with_observation_counts().order_by("name")
     serializer_class = IndicatorSerializer
@@ -215,7 +231,7 @@ def summarize(recorded: list[RecordedObservation]) -> dict[str, Any]:
 class FeedViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Feed.objects.select_related("indicator")
     serializer_class = FeedSerializer
-    permission_classes = [permissions.IsAdminUser]
+    permission_classes = [CanViewModel]
     filterset_fields = ["is_active", "format"]
     search_fields = ["name", "url"]
     ordering_fields = ["name", "last_run_at", "next_run_at"]
@@ -224,7 +240,7 @@ class FeedViewSet(viewsets.ReadOnlyModelViewSet):
 class FetchRunViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = FetchRun.objects.select_related("feed")
     serializer_class = FetchRunSerializer
-    permission_classes = [permissions.IsAdminUser]
+    permission_classes = [CanViewModel]
     filterset_class = FetchRunFilter
     search_fields = ["error", "feed__name"]
     ordering_fields = ["started_at"]
