@@ -14,7 +14,6 @@ from rest_framework import generics, permissions, viewsets
 from rest_framework.filters import SearchFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from predictions import record, scoreboard
@@ -35,6 +34,7 @@ from predictions.serializers import (
 from tracker.memo import RESPONSES, KeptListMixin
 from tracker.pagination import ValuesPagination
 from tracker.renderers import CSVExportMixin
+from tracker.throttling import AnonRateThrottle
 
 CSV_PARAMETER = OpenApiParameter(
     "format",

@@ -220,10 +220,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "tracker.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Counted with one atomic INCR per request in Redis (tracker.throttling).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "tracker.throttling.AnonRateThrottle",
+        "tracker.throttling.UserRateThrottle",
     ],
+    # How many proxies in front of the site append to X-Forwarded-For: the
+    # client is the address that many entries from the end (0: the socket's
+    # address, and the header is ignored). Unset, DRF would take the whole
+    # header from the client, so anyone could pick a fresh identity.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
