@@ -5,8 +5,11 @@ local Redis; both can be overridden from the environment.
 """
 
 import os
+import secrets
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+# A fresh key per run (the processes a test starts inherit it): a key written
+# here would be public, and the settings refuse those.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 

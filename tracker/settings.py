@@ -7,10 +7,9 @@ and an embedded Celery broker, so ``make run`` needs no service.
 
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
 from tracker.env import (
     check_redis_url,
+    check_secret_key,
     env_bool,
     env_int,
     env_list,
@@ -24,13 +23,21 @@ DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
 # --- Core -------------------------------------------------------------------
 
 DEVELOPMENT_SECRET_KEY = "development-only-key-do-not-use-in-production"
+# Every key this repository has ever shown: public, so never a production key.
+PUBLIC_SECRET_KEYS = frozenset(
+    {
+        DEVELOPMENT_SECRET_KEY,
+        "change-me-to-a-long-random-string",
+        "deploy-check-only-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH",
+        "test-only-secret-key-" + "x" * 40,
+        "bench-only-secret-key-" + "x" * 40,
+        "build-only",
+    }
+)
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
-    raise ImproperlyConfigured(
-        "SECRET_KEY is the development key while DEBUG is off: "
-        "set SECRET_KEY to a long random value (or DEBUG=1 on a laptop)."
-    )
+if not DEBUG:
+    check_secret_key("SECRET_KEY", SECRET_KEY, public=PUBLIC_SECRET_KEYS)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
