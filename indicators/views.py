@@ -98,9 +98,10 @@ class IndicatorObservationList(CSVExportMixin, generics.ListAPIView):
             "indicator", "superseded_by"
         ).order_by("date")
 
-    def get_export_rows(self) -> Iterable[dict[str, str]]:
-        for observation in self.filter_queryset(self.get_queryset()):
-            yield record.observation_to_row(observation)
+    def get_export_rows(
+        self, observations: Iterable[Observation]
+    ) -> Iterable[dict[str, str]]:
+        return map(record.observation_to_row, observations)
 
 
 @extend_schema_view(
@@ -153,9 +154,10 @@ class ObservationViewSet(
 
     csv_columns = record.OBSERVATION_COLUMNS
 
-    def get_export_rows(self) -> Iterable[dict[str, str]]:
-        for observation in self.filter_queryset(self.get_queryset()):
-            yield record.observation_to_row(observation)
+    def get_export_rows(
+        self, observations: Iterable[Observation]
+    ) -> Iterable[dict[str, str]]:
+        return map(record.observation_to_row, observations)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         is_list = check_payload(request.data, limit=settings.API_MAX_BATCH)

@@ -81,9 +81,10 @@ class PredictionViewSet(KeptListMixin, CSVExportMixin, viewsets.ReadOnlyModelVie
             return predictions.values(*PredictionSerializer.VALUE_NAMES)
         return predictions
 
-    def get_export_rows(self) -> Iterable[dict[str, Any]]:
-        for prediction in self.filter_queryset(self.get_queryset()):
-            yield record.prediction_to_dict(prediction)
+    def get_export_rows(
+        self, predictions: Iterable[Prediction]
+    ) -> Iterable[dict[str, Any]]:
+        return map(record.prediction_to_dict, predictions)
 
 
 class PredictionScoreList(generics.ListAPIView):

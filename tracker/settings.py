@@ -197,6 +197,8 @@ FEED_CLAIM_SECONDS = env_int("FEED_CLAIM_SECONDS", 600)
 # --- API (https://www.django-rest-framework.org/api-guide/settings/) ----------
 
 API_MAX_BATCH = env_int("API_MAX_BATCH", 500)
+# Rows in one CSV export for a client without a token (a token lifts the cap).
+API_ANON_EXPORT_ROWS = env_int("API_ANON_EXPORT_ROWS", 10_000)
 # The largest request body, in bytes (Django's default, 2.5 MiB): a batch of
 # API_MAX_BATCH observations with long notes fits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)

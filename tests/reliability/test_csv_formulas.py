@@ -26,7 +26,7 @@ FORMULAS = [
 
 
 def rows_of(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode(), newline="")))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode(), newline="")))
 
 
 @pytest.mark.parametrize("text", FORMULAS)
