@@ -16,6 +16,9 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 from tracker.env import env_bool  # noqa: E402
 from tracker.settings import *  # noqa: E402,F403
 
+# The tests' feed and webhook servers listen on 127.0.0.1; the tests of the
+# outbound guard turn this off again.
+FEEDS_ALLOW_PRIVATE_HOSTS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Eager unless a test starts a real worker, which runs with CELERY_TASK_ALWAYS_EAGER=0.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=True)

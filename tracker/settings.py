@@ -193,6 +193,9 @@ CELERY_TIMEZONE = "UTC"
 FEED_TIMEOUT_SECONDS = env_int("FEED_TIMEOUT_SECONDS", 20)
 FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 5_000_000)
 FEED_CLAIM_SECONDS = env_int("FEED_CLAIM_SECONDS", 600)
+# Feeds and webhooks reach public addresses only (tracker.outbound); set to
+# fetch from loopback or the local network on purpose.
+FEEDS_ALLOW_PRIVATE_HOSTS = env_bool("FEEDS_ALLOW_PRIVATE_HOSTS", default=False)
 
 # --- API (https://www.django-rest-framework.org/api-guide/settings/) ----------
 

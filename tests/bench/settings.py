@@ -11,6 +11,8 @@ os.environ.setdefault("DEBUG", "0")
 from tracker.settings import *  # noqa: E402,F403
 
 ROOT_URLCONF = "tests.bench.urls"
+# The benchmark's feed server listens on 127.0.0.1.
+FEEDS_ALLOW_PRIVATE_HOSTS = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 # The load generator is one client address; throttling would measure 429s.
 # A rate of None makes every DRF throttle let the request through.
