@@ -74,7 +74,11 @@ def auth_headers(test_connection_kept, db, django_user_model) -> dict[str, str]:
     ObservationFactory(indicator=indicator, date=datetime.date(2025, 1, 1))
     FetchRunFactory(feed__indicator=indicator)
     user = django_user_model.objects.create_user(username="fuzz", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="add_observation"))
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["add_observation", "view_feed", "view_fetchrun"]
+        )
+    )
     return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
 
 
