@@ -20,12 +20,16 @@ from predictions.models import Prediction, Source, Status
 from tracker import charts, memo, summary
 
 PREDICTIONS_PER_PAGE = 50
-# The indicator page charts every observation but tables them a page at a time.
+# The indicator page charts its newest observations (up to
+# PAGE_OBSERVATIONS_LIMIT) and tables them a page at a time.
 OBSERVATIONS_PER_PAGE = 50
 # A prediction page tables its latest scores and observations; the indicator
 # page and the API hold the rest.
 SCORE_HISTORY_LIMIT = 60
 RECENT_OBSERVATIONS = 50
+# A page reads at most this many of an indicator's observations (the newest):
+# its cost stays bounded however many there are. The API has all of them.
+PAGE_OBSERVATIONS_LIMIT = 10_000
 
 SORTS = {
     "deadline": ("Deadline, soonest first", ["deadline", "slug"]),
@@ -87,13 +91,15 @@ class PredictionFilterForm(forms.Form):
 
 
 def read_observations(indicator_id: int) -> list[dict]:
-    """Every observation of an indicator, oldest first, as the charts read them."""
-    return list(
+    """The newest ``PAGE_OBSERVATIONS_LIMIT`` observations of an indicator,
+    oldest first, as the charts read them."""
+    newest = (
         Observation.objects.for_indicator(indicator_id)
         .with_is_deciding()
-        .order_by("date", "id")
+        .order_by("-date", "-id")
         .values(*charts.OBSERVATION_FIELDS, "is_estimate")
-    )
+    )[:PAGE_OBSERVATIONS_LIMIT]
+    return list(newest)[::-1]
 
 
 def home_context(board: dict) -> dict:

@@ -125,3 +125,14 @@ def test_a_page_never_holds_more_than_200_rows(api_client, pct, url):
 
     assert response.status_code == 200
     assert len(response.json()["results"]) <= 200
+
+
+def test_an_indicator_page_reads_only_its_newest_observations(client, pct, monkeypatch):
+    monkeypatch.setattr("tracker.views.PAGE_OBSERVATIONS_LIMIT", 30)
+    add_observations(pct, 50)
+
+    response = client.get("/indicators/pct/")
+
+    rows = response.context["observation_page"].paginator.object_list
+    assert len(rows) == 30
+    assert rows[0]["date"] == datetime.date(1950, 1, 1) + datetime.timedelta(49)
