@@ -172,6 +172,8 @@ def page_urls() -> list[str]:
         "/api/v1/docs/",
         "/api/v1/redoc/",
         "/api/v1/predictions/",
+        "/api/v1/predictions/?format=api",
+        "/feeds/status-changes.atom",
         "/admin/",
         "/admin/indicators/observation/",
         "/admin/indicators/observation/add/",
