@@ -71,7 +71,10 @@ def validate_supplements(value: Any) -> None:
 
 
 def validate_quantiles(value: Any) -> None:
-    """A prediction's quantiles: ``[[level, value], ...]``, levels in (0, 1)."""
+    """A prediction's quantiles: ``[[level, value], ...]``, levels in (0, 1),
+    each value a number or an open bound such as ``">2050"``."""
+    from predictions.claims import read_quantile_value
+
     if not isinstance(value, list) or len(value) > MAX_QUANTILES:
         raise ValidationError(
             f"Quantiles must be a list of at most {MAX_QUANTILES} [level, value]."
@@ -80,11 +83,17 @@ def validate_quantiles(value: Any) -> None:
         if (
             not isinstance(pair, list | tuple)
             or len(pair) != 2
-            or not all(_is_finite_number(number) for number in pair)
+            or not _is_finite_number(pair[0])
         ):
-            raise ValidationError(f"{pair!r} is not a [level, value] pair of numbers.")
+            raise ValidationError(f"{pair!r} is not a [level, value] pair.")
         if not 0 < pair[0] < 1:
             raise ValidationError(f"The level {pair[0]!r} is not between 0 and 1.")
+        try:
+            number, _ = read_quantile_value(pair[1])
+        except ValueError as error:
+            raise ValidationError(f"{pair!r}: {error}") from None
+        if not math.isfinite(number):
+            raise ValidationError(f"{pair!r}: the value is not finite.")
 
 
 def _is_finite_number(value: Any) -> bool:

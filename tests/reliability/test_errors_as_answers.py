@@ -1,6 +1,7 @@
 """Input that used to escape as a 500 is a clear error naming what was wrong,
 JSON under /api/, with nothing written."""
 
+import datetime
 import html
 import json
 
@@ -237,7 +238,9 @@ def csv_row(**cells) -> str:
         "low": "",
         "high": "",
         "is_estimate": "false",
-        "is_secondary": "false",
+        "tier": "primary",
+        "published_on": cells.get("date", "2025-01-01"),
+        "superseded_by": "",
         "source_url": "https://example.org/r",
         "source_title": "A report",
         "note": "",
@@ -306,17 +309,19 @@ def test_a_nul_in_a_filter_is_a_400_naming_the_parameter(staff_client, url):
 
 @pytest.mark.parametrize("field", ["note", "source_title", "source_url"])
 def test_the_bulk_path_refuses_a_nul_by_field(pct, field):
+    day = datetime.date(2025, 1, 1)
     row = upsert.ObservationRow(
-        pct.pk,
-        "2025-01-01",
-        1.0,
-        None,
-        None,
-        False,
-        False,
-        "https://example.org/",
-        "A feed",
-        "",
+        indicator_id=pct.pk,
+        date=day,
+        value=1.0,
+        low=None,
+        high=None,
+        is_estimate=False,
+        tier="primary",
+        source_url="https://example.org/",
+        source_title="A feed",
+        note="",
+        published_on=day,
     )._replace(**{field: "a\x00b"})
 
     with pytest.raises(ValidationError, match="NUL character") as raised:
@@ -330,7 +335,11 @@ def test_a_feed_whose_label_holds_a_nul_is_a_failed_run_without_rows(pct, monkey
     feed = FeedFactory(indicator=pct)
     result = fetchers.FetchResult(
         status="ok",
-        records=[fetchers.Record(date="2025-01-01", value=1.0, note="Model\x00X")],
+        records=[
+            fetchers.Record(
+                date=datetime.date(2025, 1, 1), value=1.0, note="Model\x00X"
+            )
+        ],
         rows_seen=1,
     )
     monkeypatch.setattr(fetchers, "fetch", lambda *args, **kwargs: result)

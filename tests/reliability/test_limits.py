@@ -109,17 +109,19 @@ def test_the_admin_form_refuses_a_note_over_its_limit(staff_client, pct):
 
 
 def test_the_bulk_path_refuses_a_date_before_1950(pct):
+    day = datetime.date(1900, 1, 1)
     row = upsert.ObservationRow(
-        pct.pk,
-        datetime.date(1900, 1, 1),
-        1.0,
-        None,
-        None,
-        False,
-        False,
-        "https://example.org/",
-        "A feed",
-        "",
+        indicator_id=pct.pk,
+        date=day,
+        value=1.0,
+        low=None,
+        high=None,
+        is_estimate=False,
+        tier="primary",
+        source_url="https://example.org/",
+        source_title="A feed",
+        note="",
+        published_on=day,
     )
 
     with pytest.raises(ValidationError, match="before 1950-01-01"):

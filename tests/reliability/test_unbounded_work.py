@@ -33,6 +33,7 @@ def add_observations(indicator, count: int, *, start: int = 0) -> None:
             Observation(
                 indicator=indicator,
                 date=first + datetime.timedelta(days=number),
+                published_on=first + datetime.timedelta(days=number),
                 value=number % 100,
                 source_url="https://example.org/report",
                 source_title="A report with a title of a usual length",
