@@ -12,7 +12,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tracker
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings DATABASE_URL=$(PG_URL) \
 	REDIS_URL=redis://127.0.0.1:6379/15
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=tracker.settings DEBUG=0 BEHIND_TLS=1 \
-	SECRET_KEY=deploy-check-only-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH \
+	SECRET_KEY=$(shell python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=tracker.example.org DATABASE_URL=$(PG_URL) \
 	REDIS_URL=redis://127.0.0.1:6379/0
 

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -12,8 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators import ingest
-from indicators.fetchers import FetchError
+from indicators import tasks
 from indicators.models import (
     Feed,
     FetchRun,
@@ -27,6 +27,7 @@ from indicators.record import OBSERVATION_COLUMNS, import_observations_csv
 from indicators.record_format import RecordInvalid
 from indicators.services import ObservationData, find_existing, validate_observation
 from indicators.signals import notify_observations_changed
+from tracker import broker
 
 RECENT_OBSERVATIONS = 20
 MAX_IMPORT_BYTES = 5_000_000
@@ -297,7 +298,14 @@ class FetchRunInline(admin.TabularInline):
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
-    list_display = ["name", "indicator", "format", "is_active", "last_run_at"]
+    list_display = [
+        "name",
+        "indicator",
+        "format",
+        "is_active",
+        "last_run_at",
+        "latest_run",
+    ]
     list_filter = ["is_active", "format", "aggregation"]
     list_select_related = ["indicator"]
     search_fields = ["name", "url", "indicator__name"]
@@ -312,30 +320,66 @@ class FeedAdmin(admin.ModelAdmin):
     ]
     actions = ["fetch_now"]
 
+    def get_queryset(self, request):
+        # The latest run of each feed, for its column: two subqueries, not
+        # a query per row.
+        latest = FetchRun.objects.filter(feed=OuterRef("pk")).order_by("-started_at")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                latest_outcome=Subquery(latest.values("outcome")[:1]),
+                latest_started_at=Subquery(latest.values("started_at")[:1]),
+                latest_rows_new=Subquery(latest.values("rows_new")[:1]),
+            )
+        )
+
+    @admin.display(description="latest run", ordering="latest_started_at")
+    def latest_run(self, feed: Feed) -> str:
+        if feed.latest_outcome is None:
+            return "none yet"
+        url = (
+            reverse("admin:indicators_fetchrun_changelist")
+            + f"?feed__id__exact={feed.pk}"
+        )
+        label = Outcome(feed.latest_outcome).label.lower()
+        if feed.latest_outcome in (Outcome.OK, Outcome.UNCHANGED):
+            label += f", {feed.latest_rows_new} new"
+        started = f"{timezone.localtime(feed.latest_started_at):%Y-%m-%d %H:%M}"
+        return format_html('<a href="{}">{}</a> ({})', url, label, started)
+
     @admin.action(description="Fetch the selected feeds now", permissions=["change"])
     def fetch_now(self, request, queryset) -> None:
+        """Queue one run per feed: fetching is the worker's job, not the request's.
+
+        Each run shows in the "latest run" column (and under Fetch runs) as it
+        starts and finishes. With the broker unreachable, the feed is made due
+        at once, and "fetch due feeds" runs it once the broker is back.
+        """
+        queued, deferred = [], []
         for feed in queryset:
-            try:
-                run = ingest.run_feed(feed)
-            except FetchError:  # transient: recorded as a failed run, shown below
-                run = feed.runs.order_by("-started_at").first()
-            if run is None:
-                self.message_user(
-                    request,
-                    f"{feed}: skipped, another run is in progress.",
-                    messages.WARNING,
-                )
-            elif run.outcome == Outcome.FAILED:
-                self.message_user(
-                    request, f"{feed}: failed: {run.error}", messages.ERROR
-                )
-            else:
-                self.message_user(
-                    request,
-                    f"{feed}: {run.get_outcome_display().lower()}, {run.rows_seen} "
-                    f"rows seen, {run.rows_new} new, {run.rows_changed} changed.",
-                    messages.SUCCESS,
-                )
+            sent = broker.send_or(
+                lambda pk=feed.pk: tasks.fetch_feed.delay(pk),
+                lambda pk=feed.pk: Feed.objects.filter(pk=pk).update(
+                    next_run_at=timezone.now()
+                ),
+                "fetch now made the feed due instead",
+            )
+            (queued if sent else deferred).append(str(feed))
+        if queued:
+            self.message_user(
+                request,
+                f'Queued: {", ".join(queued)}. Each run shows under "latest run" '
+                "when it finishes (reload this page).",
+                messages.SUCCESS,
+            )
+        if deferred:
+            self.message_user(
+                request,
+                f"The task queue is unreachable; {', '.join(deferred)} will be "
+                'fetched by "fetch due feeds" once it is back.',
+                messages.WARNING,
+            )
 
 
 @admin.register(FetchRun)

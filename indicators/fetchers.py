@@ -7,6 +7,7 @@ turns every failure into a ``FetchError`` whose ``transient`` flag tells the
 caller whether a retry can help.
 """
 
+import http
 import http.client
 import socket
 import urllib.error
@@ -77,7 +78,11 @@ def fetch(
     if last_modified:
         request.add_header("If-Modified-Since", last_modified)
     # Built per call so proxy settings come from the environment of the moment.
-    opener = urllib.request.build_opener(_SchemeCheckingRedirectHandler)
+    # Public addresses only, on every redirect too. Imported here: the tracker
+    # package loads Django, and this module must import without it.
+    from tracker import outbound
+
+    opener = outbound.build_opener(redirect_handler=_SchemeCheckingRedirectHandler)
     try:
         with opener.open(request, timeout=timeout) as response:
             body = _read_body(response, spec.url, max_bytes)
@@ -173,9 +178,17 @@ def _read_body(response: http.client.HTTPResponse, url: str, max_bytes: int) -> 
 
 def _http_error(error: urllib.error.HTTPError, url: str) -> FetchError:
     is_transient = error.code >= 500 or error.code in TRANSIENT_HTTP_CODES
+    # The standard phrase, not the server's: an error never echoes what came back.
     return FetchError(
-        f"HTTP {error.code} from {url} ({error.reason})", transient=is_transient
+        f"HTTP {error.code} from {url} ({_phrase(error.code)})", transient=is_transient
     )
+
+
+def _phrase(code: int) -> str:
+    try:
+        return http.HTTPStatus(code).phrase
+    except ValueError:
+        return "non-standard status"
 
 
 def _network_error(error: Exception, url: str, timeout: float) -> FetchError:

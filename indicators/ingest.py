@@ -147,7 +147,8 @@ def _fail_run(run: FetchRun | None, reason: str) -> None:
     if run is None:
         return
     run.outcome = Outcome.FAILED
-    run.error = reason
+    limit = FetchRun._meta.get_field("error").max_length
+    run.error = reason if len(reason) <= limit else reason[: limit - 1] + "…"
     run.finished_at = timezone.now()
     run.save(update_fields=["outcome", "error", "finished_at"])
 

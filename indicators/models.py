@@ -1,17 +1,32 @@
 """Indicators, their observed values, and the feeds that fetch them."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from indicators import payloads
+from tracker.validators import validate_http_url
 
 # Observations must be finite numbers. PostgreSQL sorts NaN above every number
 # and SQLite stores NaN as NULL, so a pair of finite bounds rejects NaN and both
 # infinities on either database.
 FINITE_LIMIT = 1e300
+# Stated limits (README, schema): no date before 1950, and a length for every
+# text. Django does not enforce a TextField's max_length outside forms, so the
+# fields carry the validator too.
+EARLIEST_DATE = datetime.date(1950, 1, 1)
+NOTE_LENGTH = 2000
+DESCRIPTION_LENGTH = 5000
+
+
+def text_limit(length: int) -> dict:
+    """The keyword arguments that bound a TextField in forms, models and the API."""
+    return {"max_length": length, "validators": [MaxLengthValidator(length)]}
 
 
 class Category(models.TextChoices):
@@ -40,7 +55,9 @@ class IndicatorQuerySet(models.QuerySet):
 class Indicator(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
-    description = models.TextField(help_text="What is measured and what counts.")
+    description = models.TextField(
+        help_text="What is measured and what counts.", **text_limit(DESCRIPTION_LENGTH)
+    )
     unit = models.CharField(max_length=40)
     scale = models.CharField(max_length=10, choices=Scale, default=Scale.LINEAR)
     min_value = models.FloatField(
@@ -153,7 +170,7 @@ class Observation(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="observations"
     )
-    date = models.DateField()
+    date = models.DateField(validators=[MinValueValidator(EARLIEST_DATE)])
     value = models.FloatField()
     low = models.FloatField(null=True, blank=True, help_text="Lower bound, if given.")
     high = models.FloatField(null=True, blank=True, help_text="Upper bound, if given.")
@@ -176,9 +193,9 @@ class Observation(models.Model):
         related_name="supersedes",
         help_text="The producer's later estimate that replaces this value.",
     )
-    source_url = models.URLField(max_length=500)
+    source_url = models.URLField(max_length=500, validators=[validate_http_url])
     source_title = models.CharField(max_length=300)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, **text_limit(NOTE_LENGTH))
     origin = models.CharField(max_length=10, choices=Origin, default=Origin.ADMIN)
     fetch_run = models.ForeignKey(
         "FetchRun",
@@ -221,6 +238,10 @@ class Observation(models.Model):
             models.CheckConstraint(
                 name="observation_not_superseded_by_itself",
                 condition=~Q(superseded_by=F("pk")),
+            ),
+            models.CheckConstraint(
+                name="observation_date_from_1950",
+                condition=Q(date__gte=EARLIEST_DATE),
             ),
             models.CheckConstraint(
                 name="observation_value_finite",
@@ -290,7 +311,7 @@ class Feed(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="feeds"
     )
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, validators=[validate_http_url])
     format = models.CharField(max_length=4, choices=FeedFormat, default=FeedFormat.JSON)
     records_path = models.CharField(
         max_length=300,
@@ -407,7 +428,7 @@ class FetchRun(models.Model):
     rows_missing = models.PositiveIntegerField(
         default=0, help_text="Rows skipped for a missing date or value."
     )
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, **text_limit(NOTE_LENGTH))
     task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:

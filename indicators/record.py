@@ -10,11 +10,10 @@ import csv
 import datetime
 import io
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -39,6 +38,7 @@ from indicators.record_format import (
     read_yaml_items,
 )
 from indicators.services import VALUE_FIELDS, ObservationData, validate_observation
+from tracker.validators import validate_http_url
 
 OBSERVATION_COLUMNS = (
     "indicator",
@@ -269,24 +269,44 @@ def read_observations(
     text, errors = decode(raw, file=file)
     if errors:
         return [], errors
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        message = "holds a NUL character, which no text field may hold."
+        return [], [RecordError(file, f"line {line}", "", message)]
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
+    try:
+        header = next(reader, [])
+    except csv.Error as error:
+        return [], [_csv_error(file, reader, error)]
     if tuple(header) != OBSERVATION_COLUMNS:
         expected = ",".join(OBSERVATION_COLUMNS)
         message = f"the header must be exactly {expected!r}, not {','.join(header)!r}."
         return [], [RecordError(file, "line 1", "", message)]
     today = today or timezone.now().date()
     rows: list[tuple[str, RecordRow]] = []
-    for cells in reader:
-        where = f"row {reader.line_num}"
-        row = _read_observation(cells, where, file, indicators, today, errors)
-        if row is not None:
-            rows.append((where, row))
+    try:
+        for cells in reader:
+            where = f"row {reader.line_num}"
+            row = _read_observation(cells, where, file, indicators, today, errors)
+            if row is not None:
+                rows.append((where, row))
+    except csv.Error as error:
+        errors.append(_csv_error(file, reader, error))
     current = [(where, row) for where, row in rows if not row.superseded_by]
     keys = ((where, _natural_key(row.data)) for where, row in current)
     errors += check_unique(keys, file=file)
     errors += _check_revisions(rows, file=file)
     return [row for _, row in rows], errors
+
+
+def _csv_error(file: str, reader: Any, error: csv.Error) -> RecordError:
+    """A row the csv module cannot read: a cell over its size limit, a stray quote."""
+    if "field larger than field limit" in str(error):
+        limit = csv.field_size_limit()
+        message = f"has a cell over {limit:,} characters, far over any field's limit."
+    else:
+        message = f"is not valid CSV ({error})."
+    return RecordError(file, f"row {reader.line_num}", "", message)
 
 
 def _natural_key(data: ObservationData) -> tuple[str, str, str]:
@@ -362,9 +382,9 @@ def _boolean(raw: str) -> bool:
 
 def _url(raw: str) -> str:
     try:
-        URLValidator()(raw)
+        validate_http_url(raw)
     except ValidationError:
-        raise ValueError(f"{raw!r} is not a URL.") from None
+        raise ValueError(f"{raw!r} is not an http(s) URL.") from None
     if len(raw) > Observation._meta.get_field("source_url").max_length:
         raise ValueError("is longer than 500 characters.")
     return raw

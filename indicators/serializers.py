@@ -11,7 +11,9 @@ from rest_framework import serializers
 
 from indicators import record
 from indicators.models import (
+    EARLIEST_DATE,
     FINITE_LIMIT,
+    NOTE_LENGTH,
     Feed,
     FetchRun,
     Indicator,
@@ -23,6 +25,7 @@ from indicators.services import (
     record_observation,
     validate_observation,
 )
+from tracker.validators import validate_http_url
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -112,11 +115,13 @@ class ObservationInputSerializer(serializers.Serializer):
     """One observation to record; the service's rules make a bad one a 400."""
 
     indicator = IndicatorSlugField()
-    date = serializers.DateField()
+    date = serializers.DateField(
+        help_text=f"From {EARLIEST_DATE} to today (UTC); not in the future."
+    )
     value = FiniteFloatField()
     low = FiniteFloatField(required=False, allow_null=True, default=None)
     high = FiniteFloatField(required=False, allow_null=True, default=None)
-    source_url = serializers.URLField(max_length=500)
+    source_url = serializers.URLField(max_length=500, validators=[validate_http_url])
     source_title = serializers.CharField(max_length=300)
     is_estimate = serializers.BooleanField(default=False)
     tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.PRIMARY)
@@ -127,7 +132,9 @@ class ObservationInputSerializer(serializers.Serializer):
         help_text="When the producer made the value public; defaults to the day "
         "it is recorded (or, for an update, the date already on record).",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_LENGTH
+    )
 
     class Meta:
         list_serializer_class = ObservationListSerializer

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.models import Indicator, Observation, Origin, Tier
+from indicators.models import EARLIEST_DATE, Indicator, Observation, Origin, Tier
 from indicators.signals import notify_observations_changed
 
 # Fields a caller may set on an observation, besides its natural key.
@@ -63,6 +63,10 @@ def validate_observation(data: ObservationData, *, today: datetime.date) -> None
         errors["high"] = "The upper bound is below the value."
     if data.date > today:
         errors["date"] = f"{data.date} is in the future; observations record the past."
+    elif data.date < EARLIEST_DATE:
+        errors["date"] = (
+            f"{data.date} is before {EARLIEST_DATE}, the earliest date kept."
+        )
     if data.published_on is not None:
         if data.published_on < data.date:
             errors["published_on"] = (

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from indicators.models import FetchRun, Indicator, Observation, Tier
+from indicators.models import EARLIEST_DATE, FetchRun, Indicator, Observation, Tier
 from indicators.signals import notify_observations_changed
 
 NATURAL_KEY = ("indicator_id", "date", "source_url")
@@ -126,6 +126,10 @@ def _check_evidence(rows: Sequence[ObservationRow]) -> None:
 
 
 def _check_keys(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
+    if min(columns[1]) < EARLIEST_DATE:
+        bad = next(i for i, day in enumerate(columns[1]) if day < EARLIEST_DATE)
+        why = f"{rows[bad].date} is before {EARLIEST_DATE}, the earliest date kept."
+        raise _invalid("date", bad, rows, why)
     if (bad := _first(np.array(columns[7], dtype=object) == "")) is not None:
         raise _invalid("source_url", bad, rows, "the source URL is empty.")
     keys = list(zip(columns[0], columns[1], columns[7], strict=True))
@@ -139,6 +143,19 @@ def _check_keys(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
         seen[key] = index
 
 
+def _check_texts(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
+    """No NUL (PostgreSQL refuses it outright) and no text over its field's limit."""
+    for field in ("source_url", "source_title", "note"):
+        texts = columns[ObservationRow._fields.index(field)]
+        if "\x00" in "".join(texts):  # one scan of the column, not one per row
+            bad = next(i for i, text in enumerate(texts) if "\x00" in text)
+            raise _invalid(field, bad, rows, "holds a NUL character.")
+        limit = Observation._meta.get_field(field).max_length
+        if limit is not None and max(map(len, texts)) > limit:
+            bad = next(i for i, text in enumerate(texts) if len(text) > limit)
+            raise _invalid(field, bad, rows, f"is over {limit:,} characters.")
+
+
 def validate_rows(rows: Sequence[ObservationRow]) -> None:
     """Raise ValidationError naming the field and the first bad row (from 1)."""
     if not rows:
@@ -147,6 +164,7 @@ def validate_rows(rows: Sequence[ObservationRow]) -> None:
     columns = [[row[i] for row in rows] for i in range(len(ObservationRow._fields))]
     _check_numbers(rows, columns)
     _check_evidence(rows)
+    _check_texts(rows, columns)
     _check_keys(rows, columns)
 
 

@@ -16,7 +16,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -32,6 +31,7 @@ from indicators.serializers import (
     ObservationWriteResponseSerializer,
     RecordedObservation,
 )
+from tracker.parsers import JSONParser
 from tracker.renderers import CSVExportMixin
 
 CSV_PARAMETER = OpenApiParameter(
@@ -52,6 +52,22 @@ class CanRecordObservations(permissions.BasePermission):
         return bool(user and user.is_authenticated) and user.has_perm(
             "indicators.add_observation"
         )
+
+
+class CanViewModel(permissions.DjangoModelPermissions):
+    """Reading needs the model's "view" permission, as in the admin.
+
+    (DRF's own class lets any authenticated user read.) The staff flag alone
+    grants nothing: an editor without the feed permission sees no feed here,
+    as in the admin.
+    """
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -82,9 +98,10 @@ class IndicatorObservationList(CSVExportMixin, generics.ListAPIView):
             "indicator", "superseded_by"
         ).order_by("date")
 
-    def get_export_rows(self) -> Iterable[dict[str, str]]:
-        for observation in self.filter_queryset(self.get_queryset()):
-            yield record.observation_to_row(observation)
+    def get_export_rows(
+        self, observations: Iterable[Observation]
+    ) -> Iterable[dict[str, str]]:
+        return map(record.observation_to_row, observations)
 
 
 @extend_schema_view(
@@ -137,9 +154,10 @@ class ObservationViewSet(
 
     csv_columns = record.OBSERVATION_COLUMNS
 
-    def get_export_rows(self) -> Iterable[dict[str, str]]:
-        for observation in self.filter_queryset(self.get_queryset()):
-            yield record.observation_to_row(observation)
+    def get_export_rows(
+        self, observations: Iterable[Observation]
+    ) -> Iterable[dict[str, str]]:
+        return map(record.observation_to_row, observations)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         is_list = check_payload(request.data, limit=settings.API_MAX_BATCH)
@@ -215,7 +233,7 @@ def summarize(recorded: list[RecordedObservation]) -> dict[str, Any]:
 class FeedViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Feed.objects.select_related("indicator")
     serializer_class = FeedSerializer
-    permission_classes = [permissions.IsAdminUser]
+    permission_classes = [CanViewModel]
     filterset_fields = ["is_active", "format"]
     search_fields = ["name", "url"]
     ordering_fields = ["name", "last_run_at", "next_run_at"]
@@ -224,7 +242,7 @@ class FeedViewSet(viewsets.ReadOnlyModelViewSet):
 class FetchRunViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = FetchRun.objects.select_related("feed")
     serializer_class = FetchRunSerializer
-    permission_classes = [permissions.IsAdminUser]
+    permission_classes = [CanViewModel]
     filterset_class = FetchRunFilter
     search_fields = ["error", "feed__name"]
     ordering_fields = ["started_at"]

@@ -1,10 +1,29 @@
 """Sources, their predictions, and the scores that say how each is doing."""
 
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from indicators.models import Category, Indicator
+from indicators.models import (
+    DESCRIPTION_LENGTH,
+    EARLIEST_DATE,
+    NOTE_LENGTH,
+    Category,
+    Indicator,
+    text_limit,
+)
+from tracker.validators import (
+    validate_http_url,
+    validate_quantiles,
+    validate_supplements,
+)
+
+# The latest deadline a claim may have: beyond it nothing here can be checked.
+LATEST_DEADLINE = datetime.date(2100, 12, 31)
+FROM_1950 = MinValueValidator(EARLIEST_DATE)
 
 
 class Source(models.Model):
@@ -13,11 +32,14 @@ class Source(models.Model):
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     authors = models.CharField(max_length=300)
-    published = models.DateField()
-    url = models.URLField(max_length=500)
-    description = models.TextField(blank=True)
+    published = models.DateField(validators=[FROM_1950])
+    url = models.URLField(max_length=500, validators=[validate_http_url])
+    description = models.TextField(blank=True, **text_limit(DESCRIPTION_LENGTH))
     supplements = models.JSONField(
-        default=list, blank=True, help_text='A list of {"title": ..., "url": ...}.'
+        default=list,
+        blank=True,
+        validators=[validate_supplements],
+        help_text='A list of {"title": ..., "url": ...}; http(s) URLs only.',
     )
 
     class Meta:
@@ -192,19 +214,24 @@ class Prediction(models.Model):
     target = models.FloatField(null=True, blank=True)
     target_low = models.FloatField(null=True, blank=True)
     target_high = models.FloatField(null=True, blank=True)
-    deadline = models.DateField()
+    deadline = models.DateField(
+        validators=[FROM_1950, MaxValueValidator(LATEST_DEADLINE)]
+    )
     baseline_value = models.FloatField(null=True, blank=True)
-    baseline_date = models.DateField(null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True, validators=[FROM_1950])
     probability = models.FloatField(
         null=True, blank=True, help_text="Stated (or implied) probability, 0 to 1."
     )
     probability_is_implied = models.BooleanField(default=False)
     probability_basis = models.TextField(
-        blank=True, help_text="How an implied probability was read from the source."
+        blank=True,
+        **text_limit(NOTE_LENGTH),
+        help_text="How an implied probability was read from the source.",
     )
     quantiles = models.JSONField(
         default=list,
         blank=True,
+        validators=[validate_quantiles],
         help_text="[[level, value], ...] in the indicator's unit, for CRPS.",
     )
     interval_coverage = models.FloatField(
@@ -212,17 +239,21 @@ class Prediction(models.Model):
         blank=True,
         help_text="Stated coverage of [target_low, target_high], e.g. 0.8.",
     )
-    claim = models.TextField(help_text="A short paraphrase, never a long quote.")
-    citation_url = models.URLField(max_length=500)
+    claim = models.TextField(
+        help_text="A short paraphrase, never a long quote.", **text_limit(NOTE_LENGTH)
+    )
+    citation_url = models.URLField(max_length=500, validators=[validate_http_url])
     citation_section = models.CharField(max_length=300)
-    resolution_rule = models.TextField(blank=True)
+    resolution_rule = models.TextField(blank=True, **text_limit(NOTE_LENGTH))
     is_operationalized = models.BooleanField(default=False)
     reasoning = models.TextField(
-        blank=True, help_text="How a qualitative claim became a measurable one."
+        blank=True,
+        **text_limit(DESCRIPTION_LENGTH),
+        help_text="How a qualitative claim became a measurable one.",
     )
     # An editor's verdict overrides the data; a rescore never undoes it.
     override_outcome = models.BooleanField(null=True, blank=True)
-    override_reason = models.TextField(blank=True)
+    override_reason = models.TextField(blank=True, **text_limit(NOTE_LENGTH))
     current_score = models.ForeignKey(
         "Score",
         null=True,
@@ -240,6 +271,10 @@ class Prediction(models.Model):
     class Meta:
         ordering = ["deadline", "slug"]
         constraints = [
+            models.CheckConstraint(
+                name="prediction_deadline_range",
+                condition=Q(deadline__gte=EARLIEST_DATE, deadline__lte=LATEST_DEADLINE),
+            ),
             models.CheckConstraint(
                 name="prediction_probability_range",
                 condition=Q(probability__isnull=True)
@@ -327,7 +362,9 @@ class Score(models.Model):
         max_length=10, choices=ProbabilityOrigin, blank=True
     )
     probability_method = models.TextField(
-        blank=True, help_text="How a derived or implied probability was obtained."
+        blank=True,
+        help_text="How a derived or implied probability was obtained.",
+        **text_limit(NOTE_LENGTH),
     )
     brier = models.FloatField(null=True, blank=True)
     log_score = models.FloatField(null=True, blank=True)
@@ -380,9 +417,15 @@ class Question(models.Model):
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
-    quantity = models.TextField(help_text="What is measured, in a sentence.")
-    summary = models.TextField(blank=True, help_text="Where the sources part ways.")
-    decider = models.TextField(help_text="What would decide it, in a sentence.")
+    quantity = models.TextField(
+        help_text="What is measured, in a sentence.", **text_limit(NOTE_LENGTH)
+    )
+    summary = models.TextField(
+        blank=True, help_text="Where the sources part ways.", **text_limit(NOTE_LENGTH)
+    )
+    decider = models.TextField(
+        help_text="What would decide it, in a sentence.", **text_limit(NOTE_LENGTH)
+    )
     predictions = models.ManyToManyField(Prediction, related_name="questions")
     derivations = models.JSONField(
         default=list,
@@ -424,7 +467,7 @@ class StatusChange(models.Model):
 class Webhook(models.Model):
     """A subscriber that receives every status change as signed JSON."""
 
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, validators=[validate_http_url])
     secret = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
     description = models.CharField(max_length=200, blank=True)
@@ -452,7 +495,7 @@ class WebhookDelivery(models.Model):
     )
     attempts = models.PositiveIntegerField(default=0)
     response_status = models.PositiveIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, **text_limit(NOTE_LENGTH))
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

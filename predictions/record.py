@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 
 import indicators as indicators_app
@@ -39,6 +38,7 @@ from predictions import question_record
 from predictions.claims import format_open_quantile, read_quantile_value
 from predictions.coverage import PredictionRef, Section, read_sections
 from predictions.models import CLAIM_FIELDS, Prediction, Source
+from tracker.validators import validate_http_url
 
 PREDICTION_FIELDS = (
     "slug",
@@ -194,9 +194,9 @@ def _check_supplements(supplements: list, file: str, where: str) -> list[RecordE
             errors.append(RecordError(file, where, name, message))
             continue
         try:
-            URLValidator()(item["url"])
+            validate_http_url(item["url"])
         except ValidationError:
-            message = f"{item['url']!r} is not a URL."
+            message = f"{item['url']!r} is not an http(s) URL."
             errors.append(RecordError(file, where, f"{name}.url", message))
     return errors
 

@@ -15,7 +15,6 @@ from rest_framework.filters import SearchFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from predictions import record, report_card, scoreboard, standings
@@ -38,6 +37,7 @@ from predictions.serializers import (
 from tracker.memo import RESPONSES, KeptListMixin
 from tracker.pagination import ValuesPagination
 from tracker.renderers import CSVExportMixin
+from tracker.throttling import AnonRateThrottle
 
 CSV_PARAMETER = OpenApiParameter(
     "format",
@@ -84,9 +84,10 @@ class PredictionViewSet(KeptListMixin, CSVExportMixin, viewsets.ReadOnlyModelVie
             return predictions.values(*PredictionSerializer.VALUE_NAMES)
         return predictions
 
-    def get_export_rows(self) -> Iterable[dict[str, Any]]:
-        for prediction in self.filter_queryset(self.get_queryset()):
-            yield record.prediction_to_dict(prediction)
+    def get_export_rows(
+        self, predictions: Iterable[Prediction]
+    ) -> Iterable[dict[str, Any]]:
+        return map(record.prediction_to_dict, predictions)
 
 
 class PredictionScoreList(generics.ListAPIView):

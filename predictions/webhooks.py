@@ -9,6 +9,7 @@ every attempt. The body is signed with the webhook's secret:
 import datetime
 import hashlib
 import hmac
+import http
 import json
 import urllib.error
 import urllib.request
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from predictions.models import StatusChange, Webhook, WebhookDelivery
-from tracker import broker
+from tracker import broker, outbound
 
 TIMEOUT_SECONDS = 10
 EVENT = "status_change"
@@ -130,7 +131,11 @@ def deliver(delivery_id: int) -> WebhookDelivery:
     if delivery.delivered_at is not None:
         return delivery
     body = json.dumps(build_payload(delivery.status_change)).encode()
-    status, error = _post(delivery.webhook, body)
+    try:
+        status, error = _post(delivery.webhook, body)
+    except outbound.OutboundRefused as refused:
+        _record_attempt(delivery, status=None, error=str(refused))
+        raise DeliveryRejected(f"delivery {delivery.pk}: {refused}") from None
     _record_attempt(delivery, status=status, error=error)
     if delivery.delivered_at is None:
         is_rejected = status is not None and 400 <= status < 500
@@ -155,12 +160,22 @@ def _post(webhook: Webhook, body: bytes) -> tuple[int | None, str]:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+        # Public addresses only, on every redirect too (tracker.outbound).
+        opener = outbound.build_opener()
+        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
-        return error.code, f"HTTP {error.code} {error.reason}"
+        # The standard phrase, not the receiver's text.
+        return error.code, f"HTTP {error.code} {_phrase(error.code)}"
     except (urllib.error.URLError, OSError) as error:
         return None, f"no answer: {getattr(error, 'reason', error)}"
+
+
+def _phrase(code: int) -> str:
+    try:
+        return http.HTTPStatus(code).phrase
+    except ValueError:
+        return "(non-standard status)"
 
 
 def _record_attempt(

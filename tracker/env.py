@@ -96,6 +96,35 @@ def parse_database_url(name: str, raw: str, *, conn_max_age: int) -> dict:
     }
 
 
+SECRET_KEY_MIN_LENGTH = 50
+
+
+def check_secret_key(name: str, key: str, *, public: frozenset[str]) -> str:
+    """Refuse a key anyone could know or guess (outside debug).
+
+    The rule of Django's own deploy check (50 characters, 5 distinct ones, not
+    a generated insecure key), and none of the keys written in the repository.
+    """
+    if key in public:
+        raise ImproperlyConfigured(
+            f"{name} is a key written in the repository (the development key or "
+            "an example) while DEBUG is off: set it to a long random value, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' "
+            "(or DEBUG=1 on a laptop)."
+        )
+    if (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < 5
+        or key.startswith("django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a random value of at least {SECRET_KEY_MIN_LENGTH} "
+            f"characters (this one has {len(key)}), e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    return key
+
+
 def check_redis_url(name: str, raw: str) -> str:
     parts = urlsplit(raw)
     if parts.scheme not in {"redis", "rediss"} or not parts.hostname:

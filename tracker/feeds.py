@@ -13,8 +13,22 @@ from tracker.summary import status_label
 FEED_LENGTH = 50
 
 
+class TextAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are plain text.
+
+    Django writes summaries as ``type="html"``, so a reader would render the
+    markup in a claim; here a claim is text, whatever characters it holds.
+    """
+
+    def add_item_elements(self, handler, item) -> None:
+        summary = item.get("description")
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
 class StatusChangeFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
     title = "Forecast tracker: status changes"
     subtitle = (
         "Every time a prediction of AI 2027 or Lambert's rebuttal changes status: "

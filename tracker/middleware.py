@@ -1,4 +1,5 @@
-"""Turn a lost database into a clean 503 instead of a traceback."""
+"""Turn a lost database into a clean 503, and a NUL in a query into a 400,
+instead of a traceback."""
 
 import logging
 
@@ -32,3 +33,26 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(message, status=503, content_type="text/plain")
         response["Retry-After"] = "5"
         return response
+
+
+class NulInQueryMiddleware:
+    """Refuse a query parameter holding a NUL character with a 400 naming it.
+
+    PostgreSQL refuses NUL in text outright, so a filter or search holding one
+    (the admin's changelists pass them straight to the database) would be a
+    500. The API's filters refuse one by name in the answer's own format, so
+    the API is left to them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                shown = name.replace("\x00", "\\x00")
+                message = f"The query parameter {shown!r} holds a NUL character."
+                return HttpResponse(message, status=400, content_type="text/plain")
+        return self.get_response(request)

@@ -7,10 +7,9 @@ and an embedded Celery broker, so ``make run`` needs no service.
 
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
 from tracker.env import (
     check_redis_url,
+    check_secret_key,
     env_bool,
     env_int,
     env_list,
@@ -24,13 +23,21 @@ DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
 # --- Core -------------------------------------------------------------------
 
 DEVELOPMENT_SECRET_KEY = "development-only-key-do-not-use-in-production"
+# Every key this repository has ever shown: public, so never a production key.
+PUBLIC_SECRET_KEYS = frozenset(
+    {
+        DEVELOPMENT_SECRET_KEY,
+        "change-me-to-a-long-random-string",
+        "deploy-check-only-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH",
+        "test-only-secret-key-" + "x" * 40,
+        "bench-only-secret-key-" + "x" * 40,
+        "build-only",
+    }
+)
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
-    raise ImproperlyConfigured(
-        "SECRET_KEY is the development key while DEBUG is off: "
-        "set SECRET_KEY to a long random value (or DEBUG=1 on a laptop)."
-    )
+if not DEBUG:
+    check_secret_key("SECRET_KEY", SECRET_KEY, public=PUBLIC_SECRET_KEYS)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -57,8 +64,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tracker.headers.SecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
+    "tracker.middleware.NulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -190,10 +199,18 @@ FEED_CLAIM_SECONDS = env_int("FEED_CLAIM_SECONDS", 600)
 FEED_USER_AGENT = env_str(
     "FEED_USER_AGENT", "forecast-tracker/0.1 (feed fetcher; contact unset)"
 )
+# Feeds and webhooks reach public addresses only (tracker.outbound); set to
+# fetch from loopback or the local network on purpose.
+FEEDS_ALLOW_PRIVATE_HOSTS = env_bool("FEEDS_ALLOW_PRIVATE_HOSTS", default=False)
 
 # --- API (https://www.django-rest-framework.org/api-guide/settings/) ----------
 
 API_MAX_BATCH = env_int("API_MAX_BATCH", 500)
+# Rows in one CSV export for a client without a token (a token lifts the cap).
+API_ANON_EXPORT_ROWS = env_int("API_ANON_EXPORT_ROWS", 10_000)
+# The largest request body, in bytes (Django's default, 2.5 MiB): a batch of
+# API_MAX_BATCH observations with long notes fits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -201,6 +218,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    ],
+    # A size and depth limit on JSON bodies (tracker.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -215,10 +238,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "tracker.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Counted with one atomic INCR per request in Redis (tracker.throttling).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "tracker.throttling.AnonRateThrottle",
+        "tracker.throttling.UserRateThrottle",
     ],
+    # How many proxies in front of the site append to X-Forwarded-For: the
+    # client is the address that many entries from the end (0: the socket's
+    # address, and the header is ignored). Unset, DRF would take the whole
+    # header from the client, so anyone could pick a fresh identity.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
@@ -226,7 +255,16 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Forecast tracker API",
-    "DESCRIPTION": "AI 2027 and Lambert's rebuttal, scored against the record.",
+    "DESCRIPTION": (
+        "AI 2027 and Lambert's rebuttal, scored against the record.\n\n"
+        "Limits: a request body of at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes "
+        "(2,621,440 by default; over it, 413), JSON nested at most 32 levels, "
+        "at most API_MAX_BATCH (500) observations per POST, dates from "
+        "1950-01-01 (observations: up to today; deadlines: up to 2100-12-31), "
+        "every text field within the maxLength given here, and URLs http(s) "
+        "only. Pages of 50, page_size up to 200; CSV exports for anonymous "
+        "clients are capped (see the README)."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

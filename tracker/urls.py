@@ -4,7 +4,7 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
-    SpectacularSwaggerView,
+    SpectacularSwaggerSplitView,
 )
 
 from tracker import feeds, views
@@ -33,7 +33,12 @@ api_v1 = [
     path("", include("predictions.urls")),
     path("", include("indicators.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves its start-up script as a file: no inline script.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        name="docs",
+    ),
     path(
         "redoc/",
         SpectacularRedocView.as_view(
@@ -43,3 +48,8 @@ api_v1 = [
     ),
 ]
 urlpatterns += [path("api/v1/", include((api_v1, "api")))]
+
+handler400 = "tracker.errors.bad_request"
+handler403 = "tracker.errors.permission_denied"
+handler404 = "tracker.errors.page_not_found"
+handler500 = "tracker.errors.server_error"

@@ -6,7 +6,8 @@ lists are paginated, and related rows come with ``with_current_score()``.
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -28,12 +29,16 @@ from predictions.models import Prediction, Question, Source, Status
 from tracker import charts, history_charts, memo, summary
 
 PREDICTIONS_PER_PAGE = 50
-# The indicator page charts every observation but tables them a page at a time.
+# The indicator page charts its newest observations (up to
+# PAGE_OBSERVATIONS_LIMIT) and tables them a page at a time.
 OBSERVATIONS_PER_PAGE = 50
 # A prediction page tables its latest scores and observations; the indicator
 # page and the API hold the rest.
 SCORE_HISTORY_LIMIT = 60
 RECENT_OBSERVATIONS = 50
+# A page reads at most this many of an indicator's observations (the newest):
+# its cost stays bounded however many there are. The API has all of them.
+PAGE_OBSERVATIONS_LIMIT = 10_000
 
 SORTS = {
     "deadline": ("Deadline, soonest first", ["deadline", "slug"]),
@@ -95,15 +100,24 @@ class PredictionFilterForm(forms.Form):
 
 
 def read_observations(indicator_id: int) -> list[dict]:
-    """Every observation of an indicator, oldest first, as the charts read them."""
+    """The newest ``PAGE_OBSERVATIONS_LIMIT`` observations of an indicator,
+    oldest first, as the charts read them."""
     return read_observations_of([indicator_id])[indicator_id]
 
 
 def read_observations_of(indicator_ids: list[int]) -> dict[int, list[dict]]:
-    """Each indicator's observations, oldest first, from one query."""
+    """Each indicator's newest ``PAGE_OBSERVATIONS_LIMIT`` observations, oldest
+    first, from one query: a page costs bounded memory whatever the table holds."""
+    newest_first = Window(
+        RowNumber(),
+        partition_by=F("indicator_id"),
+        order_by=[F("date").desc(), F("id").desc()],
+    )
     rows = (
         Observation.objects.filter(indicator_id__in=indicator_ids)
         .with_is_deciding()
+        .annotate(rank=newest_first)
+        .filter(rank__lte=PAGE_OBSERVATIONS_LIMIT)
         .order_by("date", "id")
         .values(*charts.OBSERVATION_FIELDS, "is_estimate", "indicator_id")
     )

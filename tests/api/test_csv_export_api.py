@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def read_csv(response) -> tuple[list[str], list[dict]]:
-    reader = csv.DictReader(io.StringIO(response.content.decode()))
+    reader = csv.DictReader(io.StringIO(response.getvalue().decode()))
     return list(reader.fieldnames or []), list(reader)
 
 
@@ -54,7 +54,7 @@ def test_a_prediction_export_is_every_matching_row_not_a_page(api_client):
 def test_an_empty_prediction_export_still_has_its_header(api_client):
     response = api_client.get("/api/v1/predictions/", {"format": "csv"})
 
-    assert response.content.decode().strip() == ",".join(PREDICTION_FIELDS)
+    assert response.getvalue().decode().strip() == ",".join(PREDICTION_FIELDS)
 
 
 def test_observations_export_with_the_record_columns(api_client):

@@ -1,7 +1,9 @@
 """Schemathesis over the whole schema: no server error, no response off-schema.
 
-About 1,000 generated requests in all (positive and negative cases) against a
-small seeded database, with a token that may read staff lists and write.
+About 1,000 generated requests in all (positive and negative cases, in the
+explicit, coverage and fuzzing phases), then stateful sequences of calls,
+against a small seeded database, with a token that may read staff lists and
+write.
 """
 
 import datetime
@@ -74,7 +76,11 @@ def auth_headers(test_connection_kept, db, django_user_model) -> dict[str, str]:
     ObservationFactory(indicator=indicator, date=datetime.date(2025, 1, 1))
     FetchRunFactory(feed__indicator=indicator)
     user = django_user_model.objects.create_user(username="fuzz", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="add_observation"))
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["add_observation", "view_feed", "view_fetchrun"]
+        )
+    )
     return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
 
 
@@ -94,4 +100,35 @@ def test_the_api_answers_every_request_within_its_schema(case, auth_headers):
 
     case.validate_response(
         response, checks=[not_a_server_error, response_schema_conformance]
+    )
+
+
+# Sequences of calls, chained by the links schemathesis infers between
+# operations (a created observation's id, a listed slug, ...): what one call
+# wrote or returned feeds the next.
+STATEFUL_SCENARIOS = 25
+
+
+def test_sequences_of_calls_stay_within_the_schema(auth_headers):
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case) -> dict:
+            return {
+                "base_url": "http://testserver",
+                "app": application,
+                "headers": auth_headers,
+            }
+
+        def validate_response(self, response, case, **kwargs) -> None:
+            case.validate_response(
+                response, checks=[not_a_server_error, response_schema_conformance]
+            )
+
+    Workflow.run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=6,
+            derandomize=os.environ.get("FUZZ_EXPLORE") != "1",
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
     )

@@ -2,14 +2,17 @@
 and a URLconf that adds the bare view every ratio is measured against."""
 
 import os
+import secrets
 
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DEBUG", "0")
 
 from tracker.settings import *  # noqa: E402,F403
 
 ROOT_URLCONF = "tests.bench.urls"
+# The benchmark's feed server listens on 127.0.0.1.
+FEEDS_ALLOW_PRIVATE_HOSTS = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 # The load generator is one client address; throttling would measure 429s.
 # A rate of None makes every DRF throttle let the request through.

@@ -195,3 +195,28 @@ def test_the_question_pages_draw_and_fit_a_phone(live_server):
     assert errors == []
     assert question_marks > 0
     assert all(overflow <= 0 for overflow in overflows.values()), overflows
+
+
+@pytest.mark.parametrize(
+    ("path", "drawn"),
+    [("/api/v1/docs/", ".swagger-ui .opblock"), ("/api/v1/redoc/", "[role=menuitem]")],
+)
+def test_the_api_viewers_run_under_the_content_security_policy(
+    live_server, path, drawn
+):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        errors: list[str] = []
+        page = browser.new_page()
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        response = page.goto(live_server.url + path, wait_until="load")
+        page.wait_for_selector(drawn, timeout=15_000)
+        policy = response.headers["content-security-policy"]
+        browser.close()
+
+    assert "script-src 'self'" in policy
+    # Redoc's footer points at its vendor's logo: the policy keeps it off-site.
+    assert [e for e in errors if "cdn.redoc.ly/redoc/logo-mini.svg" not in e] == []

@@ -1,5 +1,6 @@
 """The compose file describes the stack the settings expect."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -56,12 +57,41 @@ def test_environment_names_are_the_ones_the_settings_read():
     assert settings.WSGI_APPLICATION == "tracker.wsgi.application"
 
 
-@pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose missing")
-def test_docker_compose_validates_the_file():
-    result = subprocess.run(
+SECRETS = {"SECRET_KEY": "k" * 10 + "ey-for-the-check", "POSTGRES_PASSWORD": "pw"}
+
+
+def compose_config(**variables: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
+    return subprocess.run(
         ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
         capture_output=True,
         text=True,
         timeout=60,
+        env={**clean, **variables},
+        cwd="/",  # no .env file beside it
     )
+
+
+@pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose missing")
+def test_docker_compose_validates_the_file():
+    result = compose_config(**SECRETS)
+
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose missing")
+@pytest.mark.parametrize("missing", sorted(SECRETS))
+def test_docker_compose_refuses_to_start_without_a_secret_naming_it(missing):
+    result = compose_config(**{k: v for k, v in SECRETS.items() if k != missing})
+
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_the_compose_file_holds_no_secret():
+    text = (ROOT / "docker-compose.yml").read_text()
+    for service in COMPOSE["services"].values():
+        for name, value in (service.get("environment") or {}).items():
+            if "PASSWORD" in name or "SECRET" in name:
+                assert str(value).startswith("${") and ":?" in str(value), name
+    assert "tracker:tracker@" not in text

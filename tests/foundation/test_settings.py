@@ -1,6 +1,7 @@
 """Settings come from the environment, and a malformed variable stops start-up."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,73 @@ def test_a_sqlite_url_names_a_file():
 def test_a_bad_port_is_named():
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
         env.parse_database_url("DATABASE_URL", "postgres://h:99999/db", conn_max_age=0)
+
+
+# --- secret keys ------------------------------------------------------------------
+
+GOOD_KEY = "Zq3" + "".join(chr(ord("a") + i % 26) for i in range(47))
+KEY_LITERAL = re.compile(
+    r"""SECRET_KEY["']?\s*[:=,]\s*\$?\{?[^"'\s]*?["']?([^"'\s$(){}]{6,})"""
+)
+
+
+def keys_written_in_the_repository() -> set[str]:
+    """Every literal assigned to SECRET_KEY in a committed file."""
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    keys = set()
+    for name in files:
+        path = ROOT / name
+        if path.suffix in {".csv", ".json", ".png", ".svg"} or not path.is_file():
+            continue
+        for line in path.read_text(errors="replace").splitlines():
+            keys.update(key for key in KEY_LITERAL.findall(line) if not key.isupper())
+    return keys
+
+
+def test_a_long_random_key_is_accepted():
+    result = start_settings(DEBUG="0", SECRET_KEY=GOOD_KEY)
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        GOOD_KEY[:49],
+        "x" * 80,
+        "abcd" * 20,
+        "django-insecure-" + GOOD_KEY,
+        "change-me-to-a-long-random-string",
+        "development-only-key-do-not-use-in-production",
+        "deploy-check-only-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH",
+        "test-only-secret-key-" + "x" * 40,
+    ],
+    ids=[
+        "49-chars",
+        "one-char",
+        "four-chars",
+        "insecure",
+        "example",
+        "dev",
+        "deploy",
+        "old-test",
+    ],
+)
+def test_a_short_guessable_or_public_key_is_refused(key):
+    result = start_settings(DEBUG="0", SECRET_KEY=key)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_every_key_written_in_the_repository_is_refused():
+    from tracker.settings import PUBLIC_SECRET_KEYS
+
+    written = keys_written_in_the_repository()
+
+    assert "development-only-key-do-not-use-in-production" in written
+    for key in written:
+        refused = key in PUBLIC_SECRET_KEYS or len(key) < 50 or len(set(key)) < 5
+        assert refused, key

@@ -147,33 +147,78 @@ def test_removing_the_default_schedules_deletes_them():
 # --- "fetch now" in the admin ---------------------------------------------------------
 
 
-def test_fetch_now_runs_the_feed_and_says_what_happened(staff_client, feed_server):
-    feed = swebench_feed(feed_server, name="SWE-bench Verified")
-
-    response = staff_client.post(
+def fetch_now(client, *feeds):
+    return client.post(
         reverse("admin:indicators_feed_changelist"),
-        {"action": "fetch_now", "_selected_action": [feed.pk]},
+        {"action": "fetch_now", "_selected_action": [feed.pk for feed in feeds]},
         follow=True,
     )
 
-    assert [str(m) for m in response.context["messages"]] == [
-        "SWE-bench Verified: ok, 21 rows seen, 13 new, 0 changed."
-    ]
+
+@pytest.fixture
+def queued(monkeypatch) -> list[int]:
+    """Feed ids sent to the queue, instead of a worker running them."""
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.fetch_feed, "delay", sent.append)
+    return sent
+
+
+def test_fetch_now_queues_the_runs_and_fetches_nothing_in_the_request(
+    staff_client, feed_server, queued
+):
+    slow = swebench_feed(feed_server, name="Slow")
+    other = swebench_feed(feed_server, name="Other")
+
+    response = fetch_now(staff_client, slow, other)
+
+    assert sorted(queued) == sorted([slow.pk, other.pk])
+    assert feed_server.hits() == 0
+    assert not FetchRun.objects.exists()
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Queued: Other, Slow.")
+
+
+def test_the_feed_list_shows_each_feeds_latest_run(staff_client, feed_server):
+    feed = swebench_feed(feed_server, name="SWE-bench Verified")
+
+    fetch_now(staff_client, feed)  # the eager worker runs it at once
+    page = staff_client.get(reverse("admin:indicators_feed_changelist"))
+
+    assert "ok, 13 new" in page.content.decode()
     assert Observation.objects.count() == 13
 
 
-def test_fetch_now_reports_a_failed_run(staff_client, feed_server):
-    feed_server.route("/feed.json", status=500)
-    feed = swebench_feed(feed_server, "feed.json", name="Broken")
-
-    response = staff_client.post(
-        reverse("admin:indicators_feed_changelist"),
-        {"action": "fetch_now", "_selected_action": [feed.pk]},
-        follow=True,
+def test_the_feed_list_shows_a_run_in_progress_and_a_failure(staff_client):
+    running = FeedFactory(name="Running")
+    failed = FeedFactory(name="Failed")
+    FetchRun.objects.create(feed=running, started_at=timezone.now())
+    FetchRun.objects.create(
+        feed=failed, started_at=timezone.now(), outcome=Outcome.FAILED, error="HTTP 500"
     )
 
-    [message] = response.context["messages"]
-    assert str(message).startswith("Broken: failed: HTTP 500")
+    page = staff_client.get(reverse("admin:indicators_feed_changelist"))
+
+    text = page.content.decode()
+    assert ">running</a>" in text
+    assert ">failed</a>" in text
+
+
+def test_fetch_now_with_the_broker_down_makes_the_feed_due(staff_client, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    def unreachable(feed_id: int) -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.fetch_feed, "delay", unreachable)
+    feed = FeedFactory(name="Later", next_run_at=timezone.now() + datetime.timedelta(1))
+
+    response = fetch_now(staff_client, feed)
+
+    feed.refresh_from_db()
+    assert feed.next_run_at <= timezone.now()
+    assert not FetchRun.objects.exists()
+    [message] = [str(m) for m in response.context["messages"]]
+    assert 'Later will be fetched by "fetch due feeds"' in message
 
 
 def test_the_last_retry_fails_with_one_line_in_words_not_a_traceback(

@@ -269,8 +269,8 @@ def test_the_api_throttles_anonymous_and_token_clients_by_default():
     configured = django_settings.REST_FRAMEWORK
 
     assert configured["DEFAULT_THROTTLE_CLASSES"] == [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "tracker.throttling.AnonRateThrottle",
+        "tracker.throttling.UserRateThrottle",
     ]
     assert set(configured["DEFAULT_THROTTLE_RATES"]) == {"anon", "user"}
 
