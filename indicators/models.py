@@ -50,6 +50,12 @@ class Indicator(models.Model):
         null=True, blank=True, help_text="Highest possible value, if any."
     )
     category = models.CharField(max_length=30, choices=Category)
+    cadence_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How often a new deciding value is expected, in days (a weekly "
+        "leaderboard 7, a quarterly filing 92); empty if there is no rhythm.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
