@@ -80,6 +80,13 @@ class PredictionQuerySet(models.QuerySet):
     def with_current_score(self) -> "PredictionQuerySet":
         return self.select_related("source", "indicator", "current_score")
 
+    def undecided_by(self, day) -> "PredictionQuerySet":
+        """Due on or before ``day`` with no value deciding them: never scored,
+        or not yet resolvable."""
+        return self.filter(deadline__lte=day).filter(
+            Q(current_score__isnull=True) | Q(current_score__status=Status.UNRESOLVABLE)
+        )
+
     def tally_by_source(self) -> "PredictionQuerySet":
         """Per source: predictions by current status, mean Brier and log score."""
         counts = {
@@ -458,6 +465,7 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
         constraints = [
             models.UniqueConstraint(
                 fields=["webhook", "status_change"], name="delivery_once_per_event"
