@@ -1,5 +1,5 @@
-"""Whether a value being logged sits far from its indicator's record: ten times
-the latest value and the trend is more often a unit slip (0.725 for 72.5%,
+"""Whether a value being logged sits far from its indicator's record: several
+times the latest value and the trend is more often a unit slip (0.725 for 72.5%,
 millions for billions) than news. The form asks before saving such a value;
 it never refuses it. Pure Python and numpy."""
 
@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 # A value this many times larger or smaller than what the record leads to
-# expect is flagged.
-UNIT_SLIP_FACTOR = 10.0
+# expect is flagged. Lower than ten: a slip by ten next to a rising trend
+# shows as about nine.
+UNIT_SLIP_FACTOR = 5.0
 # The trend is a straight line (on the indicator's scale) through this many values.
 TREND_POINTS = 8
 
@@ -58,20 +59,21 @@ def describe_slip(value: float, expectation: Expectation | None) -> str | None:
     both the latest value and the trend (either alone can mislead); else None."""
     if expectation is None:
         return None
-    references = [("the latest value", expectation.latest_value)]
+    latest = expectation.latest_value
+    references = [
+        (latest, f"the latest value ({latest:g} on {expectation.latest_date})")
+    ]
     if expectation.trend_value is not None:
-        references.append(("the trend", expectation.trend_value))
-    factors = [times_off(value, reference) for _, reference in references]
+        trend = expectation.trend_value
+        references.append((trend, f"the trend ({trend:.4g} on that date)"))
+    factors = [times_off(value, reference) for reference, _ in references]
     if any(factor is None or factor < UNIT_SLIP_FACTOR for factor in factors):
         return None
     parts = [
-        f"{_times(value, reference, factor)} {name} ({reference:.4g})"
-        for (name, reference), factor in zip(references, factors, strict=True)
+        f"{_times(value, reference, factor)} {name}"
+        for (reference, name), factor in zip(references, factors, strict=True)
     ]
-    return (
-        f"{value:g} is {' and '.join(parts)}: is the unit right? The latest value "
-        f"is {expectation.latest_value:g} on {expectation.latest_date:%Y-%m-%d}."
-    )
+    return f"{value:g} is {' and '.join(parts)}: is the unit right?"
 
 
 def _times(value: float, reference: float, factor: float) -> str:
