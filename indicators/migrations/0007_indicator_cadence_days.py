@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0004_history_without_secondary_indexes'),
+        ('indicators', '0005_observation_evidence'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Observation
+from indicators.models import Observation, Tier
 from tests.factories import IndicatorFactory, ObservationFactory, PredictionFactory
 
 pytestmark = pytest.mark.django_db
@@ -166,10 +166,12 @@ def test_the_form_fills_in_the_source_of_the_latest_value(staff_client):
         date=datetime.date(2026, 4, 1),
         source_url="https://example.org/board",
         source_title="The board",
+        tier=Tier.PRESS,
     )
     form = staff_client.get(add_url_for(indicator)).context["adminform"].form
     assert form.initial["source_url"] == "https://example.org/board"
     assert form.initial["source_title"] == "The board"
+    assert form.initial["tier"] == Tier.PRESS
     assert int(form.initial["indicator"]) == indicator.pk
 
 

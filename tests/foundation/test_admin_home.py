@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Outcome
+from indicators.models import Outcome, Tier
 from predictions.models import DeferredRescore, Status
 from tests.factories import (
     FeedFactory,
@@ -77,7 +77,7 @@ def test_the_most_overdue_indicator_comes_first_after_those_with_no_value():
 def test_only_deciding_values_keep_an_indicator_current():
     indicator = IndicatorFactory(name="Only aggregated lately", cadence_days=7)
     ObservationFactory(indicator=indicator, date=TODAY - datetime.timedelta(days=60))
-    ObservationFactory(indicator=indicator, date=TODAY, is_secondary=True)
+    ObservationFactory(indicator=indicator, date=TODAY, tier=Tier.AGGREGATOR)
 
     [line] = section("stale")
 
@@ -130,9 +130,9 @@ def test_a_prediction_due_soon_that_nothing_decides_is_listed():
 
 def test_an_indicator_with_only_aggregator_rows_is_listed():
     aggregated = IndicatorFactory(name="Aggregated")
-    ObservationFactory(indicator=aggregated, is_secondary=True)
+    ObservationFactory(indicator=aggregated, tier=Tier.AGGREGATOR)
     mixed = IndicatorFactory()
-    ObservationFactory(indicator=mixed, is_secondary=True)
+    ObservationFactory(indicator=mixed, tier=Tier.AGGREGATOR)
     ObservationFactory(indicator=mixed)
     IndicatorFactory()  # no value at all: the overdue list's business
 
@@ -161,7 +161,7 @@ def test_the_lists_cost_the_same_queries_however_much_needs_attention():
     few = count_queries()
     for _ in range(5):
         indicator = IndicatorFactory(cadence_days=7)
-        ObservationFactory(indicator=indicator, is_secondary=True)
+        ObservationFactory(indicator=indicator, tier=Tier.AGGREGATOR)
         give_score(
             PredictionFactory(indicator=indicator, deadline=TODAY),
             Status.UNRESOLVABLE,
