@@ -12,8 +12,10 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from predictions.management.commands.create_editor import EDITORS_GROUP
+from predictions.models import DeferredRescore
 from tests.factories import IndicatorFactory, ObservationFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +102,20 @@ def test_an_editor_sees_the_attention_lists_and_the_record(client):
     assert "What needs attention" in page
     assert "The record" in page
     assert "Periodic tasks" not in page
+
+
+def test_an_editor_runs_a_deferred_rescore_from_the_list(client):
+    user, _ = create_editor()
+    client.force_login(user)
+    indicator = IndicatorFactory()
+    DeferredRescore.objects.create(indicator=indicator, deferred_at=timezone.now())
+    url = reverse("admin:predictions_deferredrescore_changelist")
+
+    response = client.post(
+        url,
+        {"action": "rescore_now", "_selected_action": [indicator.pk]},
+        follow=True,
+    )
+
+    assert "Rescored 1 indicator." in response.content.decode()
+    assert not DeferredRescore.objects.exists()
