@@ -322,7 +322,8 @@ class ObservationAdmin(SimpleHistoryAdmin):
         form = context["adminform"].form
         indicator = self.chosen_indicator(form)
         if indicator is not None:
-            form.fields["value"].help_text = f"In {indicator.unit}."
+            # On the bound field: a posted form has bound (and copied) it already.
+            form["value"].help_text = f"In {indicator.unit}."
             context["indicator_summary"] = summarize_indicator(indicator)
         return super().render_change_form(request, context, add, change, form_url, obj)
 

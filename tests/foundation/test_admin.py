@@ -193,6 +193,7 @@ def test_a_value_ten_times_off_the_record_asks_before_saving(staff_client):
     assert response.status_code == 200
     assert "is the unit right?" in page
     assert 'type="checkbox" name="save_anyway"' in page
+    assert "In %." in page
     assert Observation.objects.count() == 5
 
 
