@@ -100,6 +100,15 @@ def test_an_editor_logs_the_stalest_indicators_value_and_the_prediction_resolves
         page.click("input[name=_save]")
         expect(page.locator(".messagelist .success")).to_be_visible()
 
+        # Chosen on the plain form, the indicator's summary shows too.
+        page.goto(f"{live_server.url}/admin/indicators/observation/add/")
+        page.click(".field-indicator .select2-selection")
+        page.fill(".select2-search__field", "capex")
+        page.click(".select2-results__option >> text=Hyperscaler capex")
+        page.wait_for_url(re.compile(r"\?indicator=\d+$"))
+        expect(page.locator("#indicator-summary")).to_contain_text("$B")
+        page.wait_for_load_state("load")
+
         page.goto(f"{live_server.url}/predictions/swe-bench-75/")
         status_after = page.locator(".status").first.inner_text()
         page.screenshot(path=SCREENSHOTS / "editor-rescored.png", full_page=True)
