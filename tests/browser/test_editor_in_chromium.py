@@ -107,7 +107,6 @@ def test_an_editor_logs_the_stalest_indicators_value_and_the_prediction_resolves
         page.click(".select2-results__option >> text=Hyperscaler capex")
         page.wait_for_url(re.compile(r"\?indicator=\d+$"))
         expect(page.locator("#indicator-summary")).to_contain_text("$B")
-        page.wait_for_load_state("load")
 
         page.goto(f"{live_server.url}/predictions/swe-bench-75/")
         status_after = page.locator(".status").first.inner_text()

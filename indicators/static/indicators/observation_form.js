@@ -6,8 +6,12 @@ window.addEventListener("load", function () {
   if (!jQuery || !value) {
     return;
   }
+  const summary = document.getElementById("indicator-summary");
+  const shown = summary ? summary.dataset.indicator : "";
+  // The admin triggers "change" on every related field once loaded: only a
+  // choice other than the indicator shown reloads.
   jQuery("#id_indicator").on("change", function () {
-    if (!this.value || value.value !== "") {
+    if (!this.value || this.value === shown || value.value !== "") {
       return;
     }
     const url = new URL(window.location.href);
