@@ -4,11 +4,14 @@ finds the prediction rescored on its public page. Screenshots go to
 test-output/screenshots/."""
 
 import datetime
+import importlib
 import re
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
@@ -57,6 +60,11 @@ def build_record(today: datetime.date) -> None:
 
 
 def editor_password() -> str:
+    # The Editors group comes from a migration, and the flush after an earlier
+    # transactional test has removed it: make it again, as the migration does.
+    migration = importlib.import_module("predictions.migrations.0005_editors_group")
+    with connection.schema_editor() as editor:
+        migration.create_group(apps, editor)
     out = StringIO()
     call_command("create_editor", "ada", stdout=out)
     return re.search(r"shown only now\): (\S+)", out.getvalue()).group(1)
