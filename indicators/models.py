@@ -38,13 +38,19 @@ class IndicatorQuerySet(models.QuerySet):
 
     def with_evidence(self) -> "IndicatorQuerySet":
         """Annotate the newest deciding value's date, how many current values
-        there are and how many of them decide (``ObservationQuerySet.deciding``)."""
+        there are, how many of them decide (``ObservationQuerySet.deciding``)
+        and, for a derived indicator, its inputs."""
         current = Q(observations__superseded_by__isnull=True)
         deciding = current & Q(observations__tier__in=DECIDING_TIERS)
+        derivation = Derivation.objects.filter(indicator=OuterRef("pk"))
         return self.annotate(
             newest_deciding_date=models.Max("observations__date", filter=deciding),
             deciding_count=models.Count("observations", filter=deciding),
             current_count=models.Count("observations", filter=current),
+            # The slugs it is computed from, or None for a measured indicator.
+            derived_from=Subquery(
+                derivation.values("inputs")[:1], output_field=models.JSONField()
+            ),
         )
 
 

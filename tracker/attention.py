@@ -43,19 +43,22 @@ def add_value_url(indicator_id: int) -> str:
 
 def collect(*, today: datetime.date) -> list[Section]:
     indicators = list(Indicator.objects.with_evidence().order_by("name"))
+    # A derived indicator is recomputed from its inputs, which are listed in
+    # their own right: it is never overdue or aggregated itself.
+    measured = [i for i in indicators if i.derived_from is None]
     return [
-        Section("stale", "Indicators overdue for a value", overdue(indicators, today)),
+        Section("stale", "Indicators overdue for a value", overdue(measured, today)),
         Section("feeds", "Feeds whose last run failed", failing_feeds()),
         Section(
             "undecided",
             f"Predictions due within {DEADLINE_WINDOW_DAYS} days that no value "
             "decides yet",
-            undecided_predictions(today),
+            undecided_predictions(today, indicators),
         ),
         Section(
             "aggregators",
             "Indicators that rest only on aggregator rows",
-            aggregator_only(indicators),
+            aggregator_only(measured),
         ),
         Section("deferred", "Rescores waiting for the broker", deferred_rescores()),
     ]
@@ -118,15 +121,29 @@ def failing_feeds() -> list[Line]:
     return lines
 
 
-def undecided_predictions(today: datetime.date) -> list[Line]:
+def fix_for(indicator: Indicator, by_slug: dict[str, Indicator]) -> tuple[str, str]:
+    """Where a missing value of ``indicator`` is added: its own form, or for a
+    derived indicator the form of its first input."""
+    inputs = [by_slug[slug] for slug in indicator.derived_from or [] if slug in by_slug]
+    if not inputs:
+        return add_value_url(indicator.pk), "add a value"
+    return add_value_url(inputs[0].pk), f"add a value of {inputs[0].name} (an input)"
+
+
+def undecided_predictions(
+    today: datetime.date, indicators: list[Indicator]
+) -> list[Line]:
     horizon = today + datetime.timedelta(days=DEADLINE_WINDOW_DAYS)
     predictions = (
         Prediction.objects.undecided_by(horizon)
         .select_related("indicator", "current_score")
         .order_by("deadline", "slug")
     )
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    by_slug = {indicator.slug: indicator for indicator in indicators}
     lines = []
     for prediction in predictions:
+        fix_url, fix_label = fix_for(by_pk[prediction.indicator_id], by_slug)
         days = (prediction.deadline - today).days
         when = f"due in {days} days" if days >= 0 else f"due {-days} days ago"
         never = " (never scored)" if prediction.current_score is None else ""
@@ -137,8 +154,8 @@ def undecided_predictions(today: datetime.date) -> list[Line]:
                     f"{when} ({prediction.deadline:%Y-%m-%d}); no value of "
                     f"{prediction.indicator.name} decides it yet{never}"
                 ),
-                fix_url=add_value_url(prediction.indicator_id),
-                fix_label="add a value",
+                fix_url=fix_url,
+                fix_label=fix_label,
                 more_url=reverse("prediction-detail", args=[prediction.slug]),
                 more_label="public page",
             )

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Outcome, Tier
+from indicators.models import Derivation, Formula, Outcome, Tier
 from predictions.models import DeferredRescore, Status
 from tests.factories import (
     FeedFactory,
@@ -222,3 +222,20 @@ def test_an_apps_own_page_still_lists_its_models(staff_client):
     url = reverse("admin:app_list", args=["predictions"])
     page = staff_client.get(url).content.decode()
     assert "Webhook deliveries" in page
+
+
+def test_a_derived_indicator_is_never_overdue_and_its_prediction_links_an_input():
+    capex = IndicatorFactory(slug="capex", name="Capex", cadence_days=92)
+    growth = IndicatorFactory(slug="capex-growth", name="Capex growth", cadence_days=7)
+    Derivation.objects.create(
+        indicator=growth, formula=Formula.GROWTH, inputs=["capex"]
+    )
+    ObservationFactory(indicator=growth, tier=Tier.AGGREGATOR)
+    prediction = PredictionFactory(indicator=growth, deadline=TODAY)
+
+    assert [line.subject for line in section("stale")] == ["Capex"]
+    assert section("aggregators") == []
+    [line] = section("undecided")
+    assert line.subject == prediction.slug
+    assert line.fix_url == add_url(capex)
+    assert "Capex (an input)" in line.fix_label
