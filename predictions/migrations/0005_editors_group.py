@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("indicators", "0007_indicator_cadence_days"),
+        ("indicators", "0008_indicator_cadence_days"),
         ("predictions", "0003_catch_up_schedules"),
     ]
 

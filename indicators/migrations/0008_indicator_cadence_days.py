@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0006_derivations'),
+        ('indicators', '0007_feed_engine'),
     ]
 
     operations = [
