@@ -80,10 +80,10 @@ class PredictionQuerySet(models.QuerySet):
     def with_current_score(self) -> "PredictionQuerySet":
         return self.select_related("source", "indicator", "current_score")
 
-    def undecided_by(self, day) -> "PredictionQuerySet":
-        """Due on or before ``day`` with no value deciding them: never scored,
-        or not yet resolvable."""
-        return self.filter(deadline__lte=day).filter(
+    def undecided_between(self, start, end) -> "PredictionQuerySet":
+        """Due between ``start`` and ``end`` (inclusive) with no value deciding
+        them: never scored, or not yet resolvable."""
+        return self.filter(deadline__gte=start, deadline__lte=end).filter(
             Q(current_score__isnull=True) | Q(current_score__status=Status.UNRESOLVABLE)
         )
 

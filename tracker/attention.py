@@ -14,8 +14,11 @@ from django.urls import reverse
 from indicators.models import Feed, Indicator
 from predictions.models import DeferredRescore, Prediction
 
-# Predictions due within this many days that nothing decides yet are listed.
+# Predictions due within this many days of today (before or after) that
+# nothing decides yet are listed.
 DEADLINE_WINDOW_DAYS = 60
+# Lines shown per list until the editor asks for all of them.
+SHOWN_LINES = 10
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,14 @@ class Section:
     title: str
     lines: list[Line] = field(default_factory=list)
 
+    @property
+    def first_lines(self) -> list[Line]:
+        return self.lines[:SHOWN_LINES]
+
+    @property
+    def more_count(self) -> int:
+        return max(0, len(self.lines) - SHOWN_LINES)
+
 
 def add_value_url(indicator_id: int) -> str:
     """The observation form with the indicator chosen."""
@@ -51,8 +62,8 @@ def collect(*, today: datetime.date) -> list[Section]:
         Section("feeds", "Feeds whose last run failed", failing_feeds()),
         Section(
             "undecided",
-            f"Predictions due within {DEADLINE_WINDOW_DAYS} days that no value "
-            "decides yet",
+            f"Predictions due within {DEADLINE_WINDOW_DAYS} days of today that no "
+            "value decides yet",
             undecided_predictions(today, indicators),
         ),
         Section(
@@ -66,7 +77,8 @@ def collect(*, today: datetime.date) -> list[Section]:
 
 def overdue(indicators: list[Indicator], today: datetime.date) -> list[Line]:
     """Indicators with a cadence whose newest deciding value is older than it,
-    most overdue first; one with no deciding value at all comes first."""
+    most overdue first; those with no deciding value at all come last, since
+    some wait for an event that has not happened."""
     found = []
     for indicator in indicators:
         if indicator.cadence_days is None:
@@ -83,7 +95,7 @@ def overdue(indicators: list[Indicator], today: datetime.date) -> list[Line]:
                 f"expected every {indicator.cadence_days} days"
             )
             found.append((late, indicator, problem))
-    found.sort(key=lambda item: (item[0] is not None, -(item[0] or 0)))
+    found.sort(key=lambda item: (item[0] is None, -(item[0] or 0)))
     return [
         Line(
             subject=indicator.name,
@@ -133,9 +145,9 @@ def fix_for(indicator: Indicator, by_slug: dict[str, Indicator]) -> tuple[str, s
 def undecided_predictions(
     today: datetime.date, indicators: list[Indicator]
 ) -> list[Line]:
-    horizon = today + datetime.timedelta(days=DEADLINE_WINDOW_DAYS)
+    window = datetime.timedelta(days=DEADLINE_WINDOW_DAYS)
     predictions = (
-        Prediction.objects.undecided_by(horizon)
+        Prediction.objects.undecided_between(today - window, today + window)
         .select_related("indicator", "current_score")
         .order_by("deadline", "slug")
     )

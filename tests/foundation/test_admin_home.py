@@ -63,7 +63,7 @@ def test_an_indicator_within_its_cadence_or_without_one_is_not_overdue():
     assert section("stale") == []
 
 
-def test_the_most_overdue_indicator_comes_first_after_those_with_no_value():
+def test_the_most_overdue_indicator_comes_first_and_those_with_no_value_last():
     IndicatorFactory(name="Never observed", cadence_days=30)
     for name, days in (("A bit late", 10), ("Very late", 400)):
         indicator = IndicatorFactory(name=name, cadence_days=7)
@@ -71,7 +71,7 @@ def test_the_most_overdue_indicator_comes_first_after_those_with_no_value():
 
     subjects = [line.subject for line in section("stale")]
 
-    assert subjects == ["Never observed", "Very late", "A bit late"]
+    assert subjects == ["Very late", "A bit late", "Never observed"]
 
 
 def test_only_deciding_values_keep_an_indicator_current():
@@ -120,12 +120,19 @@ def test_a_prediction_due_soon_that_nothing_decides_is_listed():
     give_score(later, Status.UNRESOLVABLE)
     decided = PredictionFactory(deadline=TODAY + datetime.timedelta(days=10))
     give_score(decided, Status.ON_TRACK)
+    just_past = PredictionFactory(
+        slug="just-past", deadline=TODAY - datetime.timedelta(50)
+    )
+    give_score(just_past, Status.UNRESOLVABLE)
+    long_past = PredictionFactory(deadline=TODAY - datetime.timedelta(days=200))
+    give_score(long_past, Status.UNRESOLVABLE)
 
     lines = section("undecided")
 
-    assert [line.subject for line in lines] == ["due-soon", unscored.slug]
-    assert "due in 30 days" in lines[0].problem
-    assert lines[0].fix_url == add_url(soon.indicator)
+    assert [line.subject for line in lines] == ["just-past", "due-soon", unscored.slug]
+    assert "due 50 days ago" in lines[0].problem
+    assert "due in 30 days" in lines[1].problem
+    assert lines[1].fix_url == add_url(soon.indicator)
 
 
 def test_an_indicator_with_only_aggregator_rows_is_listed():
@@ -239,3 +246,15 @@ def test_a_derived_indicator_is_never_overdue_and_its_prediction_links_an_input(
     assert line.subject == prediction.slug
     assert line.fix_url == add_url(capex)
     assert "Capex (an input)" in line.fix_label
+
+
+def test_a_long_list_shows_its_first_lines_until_asked_for_all(staff_client):
+    for n in range(attention.SHOWN_LINES + 3):
+        IndicatorFactory(name=f"Never observed {n:02}", cadence_days=7)
+
+    page = staff_client.get(INDEX_URL).content.decode()
+    everything = staff_client.get(INDEX_URL, {"all": "stale"}).content.decode()
+
+    assert "Never observed 09" in page and "Never observed 10" not in page
+    assert 'href="?all=stale#attention-stale">and 3 more</a>' in page
+    assert "Never observed 12" in everything
