@@ -119,3 +119,12 @@ def test_an_editor_runs_a_deferred_rescore_from_the_list(client):
 
     assert "Rescored 1 indicator." in response.content.decode()
     assert not DeferredRescore.objects.exists()
+
+
+def test_an_editor_finds_add_a_value_on_an_indicator_they_can_only_view(client):
+    user, _ = create_editor()
+    client.force_login(user)
+    indicator = IndicatorFactory()
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+    add = f"{reverse('admin:indicators_observation_add')}?indicator={indicator.pk}"
+    assert f'href="{add}"' in client.get(url).content.decode()
