@@ -19,6 +19,7 @@ GROUPS = (
             "indicators.observation",
             "indicators.indicator",
             "predictions.prediction",
+            "predictions.question",
             "predictions.source",
             "indicators.feed",
             "indicators.fetchrun",

@@ -15,6 +15,7 @@ PERMISSIONS = {
     ),
     "predictions": (
         "view_prediction",
+        "view_question",
         "view_source",
         "view_score",
         "view_statuschange",
@@ -64,7 +65,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("indicators", "0008_indicator_cadence_days"),
-        ("predictions", "0003_catch_up_schedules"),
+        ("predictions", "0004_questions"),
     ]
 
     operations = [migrations.RunPython(create_group, delete_group)]

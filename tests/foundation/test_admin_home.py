@@ -205,6 +205,7 @@ def test_the_editors_models_come_first_and_the_technical_ones_apart(rf, admin_us
         "Observations",
         "Indicators",
         "Predictions",
+        "Questions",
         "Sources",
         "Feeds",
         "Fetch runs",

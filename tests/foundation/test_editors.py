@@ -28,6 +28,7 @@ EDITOR_PERMISSIONS = {
     "indicators.view_feed",
     "indicators.view_fetchrun",
     "predictions.view_prediction",
+    "predictions.view_question",
     "predictions.view_source",
     "predictions.view_score",
     "predictions.view_statuschange",
