@@ -13,14 +13,16 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators import tasks
+from indicators import plausibility, tasks
 from indicators.models import (
     Feed,
     FetchRun,
     Indicator,
     Observation,
+    ObservationQuerySet,
     Origin,
     Outcome,
+    Scale,
     Tier,
 )
 from indicators.record import OBSERVATION_COLUMNS, import_observations_csv
@@ -33,9 +35,21 @@ RECENT_OBSERVATIONS = 20
 MAX_IMPORT_BYTES = 5_000_000
 
 
+def deciding_values(indicator: Indicator | int) -> ObservationQuerySet:
+    return Observation.objects.for_indicator(indicator).deciding()
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "unit", "scale", "category", "observation_count"]
+    list_display = [
+        "name",
+        "slug",
+        "unit",
+        "scale",
+        "category",
+        "cadence_days",
+        "observation_count",
+    ]
     list_filter = ["category", "scale"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -94,7 +108,19 @@ OBSERVATION_FORM_FIELDS = [
 
 
 class ObservationForm(forms.ModelForm):
-    """The short form for logging one value, with the service's rules."""
+    """The short form for logging one value, with the service's rules.
+
+    A value far from the indicator's record (``indicators.plausibility``) is
+    not saved at once: the form comes back with the reason and a "save
+    anyway" box, and saves it when posted again with the box ticked.
+    """
+
+    save_anyway = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="Save anyway",
+        help_text="The value is right although it is far from the record.",
+    )
 
     class Meta:
         model = Observation
@@ -132,11 +158,46 @@ class ObservationForm(forms.ModelForm):
                     existing,
                 )
             )
+        if not cleaned.get("save_anyway"):
+            self.ask_before_a_far_value(data)
         return cleaned
+
+    def ask_before_a_far_value(self, data: ObservationData) -> None:
+        points = list(
+            deciding_values(data.indicator)
+            .exclude(pk=self.instance.pk)
+            .filter(date__lte=data.date)
+            .order_by("-date", "-id")
+            .values_list("date", "value")[: plausibility.TREND_POINTS]
+        )[::-1]
+        expectation = plausibility.expect(
+            points, day=data.date, is_log=data.indicator.scale == Scale.LOG
+        )
+        warning = plausibility.describe_slip(data.value, expectation)
+        if warning is None:
+            return
+        self.fields["save_anyway"].widget = forms.CheckboxInput()
+        raise ValidationError(
+            f'{warning} Correct the value, or tick "Save anyway" below and save '
+            "again to keep it.",
+            code="far_from_record",
+        )
 
     def validate_unique(self):
         # clean() has already said it, with a link; don't say it twice.
         pass
+
+
+def summarize_indicator(indicator: Indicator) -> dict:
+    """What the form shows beside the value: unit, range, the latest value."""
+    low = "no minimum" if indicator.min_value is None else f"{indicator.min_value:g}"
+    high = "no maximum" if indicator.max_value is None else f"{indicator.max_value:g}"
+    return {
+        "indicator": indicator,
+        "range": f"{low} to {high}",
+        "latest": deciding_values(indicator).order_by("-date", "-id").first(),
+        "public_url": reverse("indicator-detail", args=[indicator.slug]),
+    }
 
 
 class ObservationImportForm(forms.Form):
@@ -213,7 +274,10 @@ class ObservationAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     readonly_fields = ["origin", "fetch_run", "recorded_by", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["indicator", "date", "value", ("low", "high")]}),
+        (
+            None,
+            {"fields": ["indicator", "date", "value", ("low", "high"), "save_anyway"]},
+        ),
         (
             "Source",
             {
@@ -231,13 +295,46 @@ class ObservationAdmin(SimpleHistoryAdmin):
     ]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
-        # Logged today unless the editor says when the producer published it.
+        """Logged today unless the editor says when the producer published it.
+        With the indicator chosen, the source (URL, title, tier) of its latest
+        current value is filled in: most values come from the same source."""
         initial = super().get_changeform_initial_data(request)
-        return {"published_on": timezone.now().date(), **initial}
+        initial = {"published_on": timezone.now().date(), **initial}
+        try:
+            indicator_id = int(initial.get("indicator", ""))
+        except ValueError:
+            return initial
+        latest = (
+            Observation.objects.for_indicator(indicator_id)
+            .current()
+            .order_by("-date", "-id")
+            .values("source_url", "source_title", "tier")
+            .first()
+        )
+        return {**(latest or {}), **initial}
 
     @admin.display(description="evidence", ordering="tier")
     def evidence(self, observation: Observation) -> str:
         return evidence_badge(observation)
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        form = context["adminform"].form
+        indicator = self.chosen_indicator(form)
+        if indicator is not None:
+            # On the bound field: a posted form has bound (and copied) it already.
+            form["value"].help_text = f"In {indicator.unit}."
+            context["indicator_summary"] = summarize_indicator(indicator)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def chosen_indicator(form: forms.ModelForm) -> Indicator | None:
+        value = form["indicator"].value()
+        try:
+            return Indicator.objects.get(pk=int(value))
+        except (TypeError, ValueError, Indicator.DoesNotExist):
+            return None
 
     def save_model(self, request, obj: Observation, form, change: bool) -> None:
         if not change:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from simple_history.models import HistoricalRecords
 
 from indicators import payloads
@@ -51,6 +51,23 @@ class IndicatorQuerySet(models.QuerySet):
     def with_observation_counts(self) -> "IndicatorQuerySet":
         return self.annotate(observation_count=models.Count("observations"))
 
+    def with_evidence(self) -> "IndicatorQuerySet":
+        """Annotate the newest deciding value's date, how many current values
+        there are, how many of them decide (``ObservationQuerySet.deciding``)
+        and, for a derived indicator, its inputs."""
+        current = Q(observations__superseded_by__isnull=True)
+        deciding = current & Q(observations__tier__in=DECIDING_TIERS)
+        derivation = Derivation.objects.filter(indicator=OuterRef("pk"))
+        return self.annotate(
+            newest_deciding_date=models.Max("observations__date", filter=deciding),
+            deciding_count=models.Count("observations", filter=deciding),
+            current_count=models.Count("observations", filter=current),
+            # The slugs it is computed from, or None for a measured indicator.
+            derived_from=Subquery(
+                derivation.values("inputs")[:1], output_field=models.JSONField()
+            ),
+        )
+
 
 class Indicator(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
@@ -67,6 +84,12 @@ class Indicator(models.Model):
         null=True, blank=True, help_text="Highest possible value, if any."
     )
     category = models.CharField(max_length=30, choices=Category)
+    cadence_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How often a new deciding value is expected, in days (a weekly "
+        "leaderboard 7, a quarterly filing 92); empty if there is no rhythm.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -297,6 +320,22 @@ def validate_filters(raw: object) -> None:
 
 
 class FeedQuerySet(models.QuerySet):
+    def failing(self) -> "FeedQuerySet":
+        """Active feeds whose latest run failed, with that run's reason and time
+        and the time of the last run that worked (None if none ever did)."""
+        latest = FetchRun.objects.filter(feed=OuterRef("pk")).order_by("-started_at")
+        worked = Q(runs__outcome__in=[Outcome.OK, Outcome.UNCHANGED])
+        return (
+            self.filter(is_active=True)
+            .annotate(
+                last_outcome=Subquery(latest.values("outcome")[:1]),
+                last_error=Subquery(latest.values("error")[:1]),
+                last_failed_at=Subquery(latest.values("started_at")[:1]),
+                last_worked_at=models.Max("runs__started_at", filter=worked),
+            )
+            .filter(last_outcome=Outcome.FAILED)
+        )
+
     def due(self, now) -> "FeedQuerySet":
         """Active feeds whose interval has passed since their last run."""
         return self.filter(is_active=True).filter(

@@ -25,6 +25,7 @@ from indicators.record_format import (
     NUMBER,
     TEXT,
     Counts,
+    Item,
     RecordError,
     RecordInvalid,
     check_unique,
@@ -67,6 +68,7 @@ INDICATOR_SPEC = {
     "min_value": (NUMBER, False),
     "max_value": (NUMBER, False),
     "category": (TEXT, True),
+    "cadence_days": (NUMBER, False),
 }
 # The record file's fields of an indicator, in order.
 INDICATOR_FIELDS = tuple(INDICATOR_SPEC)
@@ -76,7 +78,22 @@ def read_indicators(
     raw: bytes, *, file: str = "indicators.yaml"
 ) -> tuple[list[Indicator], list[RecordError]]:
     """Unsaved indicators, checked by the model's own field and constraint rules."""
-    return read_model_items(raw, file=file, spec=INDICATOR_SPEC, model=Indicator)
+    return read_model_items(
+        raw,
+        file=file,
+        spec=INDICATOR_SPEC,
+        model=Indicator,
+        check=lambda item: _check_cadence(item, file),
+    )
+
+
+def _check_cadence(item: Item, file: str) -> list[RecordError]:
+    # The model field would truncate 7.5 to 7 without a word.
+    days = item.data["cadence_days"]
+    if days is None or (days.is_integer() and days >= 1):
+        return []
+    message = f"{days:g} is not a whole number of days, at least 1."
+    return [RecordError(file, item.where, "cadence_days", message)]
 
 
 def indicator_to_dict(indicator: Indicator) -> dict:

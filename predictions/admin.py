@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from predictions import services
+from predictions import outbox, services
 from predictions.models import (
     DeferredRescore,
     Prediction,
@@ -249,9 +249,21 @@ class DeferredRescoreAdmin(admin.ModelAdmin):
 
     list_display = ["indicator", "deferred_at"]
     list_select_related = ["indicator"]
+    actions = ["rescore_now"]
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    # Rescoring is what the catch-up job does anyway, so reading is enough.
+    @admin.action(
+        description="Rescore the selected indicators now", permissions=["view"]
+    )
+    def rescore_now(self, request, queryset) -> None:
+        ids = outbox.rescore_deferred(
+            indicator_ids=queryset.values_list("pk", flat=True)
+        )
+        noun = "indicator" if len(ids) == 1 else "indicators"
+        self.message_user(request, f"Rescored {len(ids)} {noun}.")

@@ -102,6 +102,13 @@ class PredictionQuerySet(models.QuerySet):
     def with_current_score(self) -> "PredictionQuerySet":
         return self.select_related("source", "indicator", "current_score")
 
+    def undecided_between(self, start, end) -> "PredictionQuerySet":
+        """Due between ``start`` and ``end`` (inclusive) with no value deciding
+        them: never scored, or not yet resolvable."""
+        return self.filter(deadline__gte=start, deadline__lte=end).filter(
+            Q(current_score__isnull=True) | Q(current_score__status=Status.UNRESOLVABLE)
+        )
+
     def tally_by_source(self) -> "PredictionQuerySet":
         """Per source: predictions by current status, mean Brier and log score."""
         counts = {
@@ -501,6 +508,7 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
         constraints = [
             models.UniqueConstraint(
                 fields=["webhook", "status_change"], name="delivery_once_per_event"

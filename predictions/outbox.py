@@ -36,15 +36,15 @@ def defer_rescore(indicator_ids: Iterable[int]) -> None:
     )
 
 
-def rescore_deferred() -> list[int]:
-    """Rescore every deferred indicator and forget it; returns their ids."""
+def rescore_deferred(*, indicator_ids: Iterable[int] | None = None) -> list[int]:
+    """Rescore every deferred indicator (or those of ``indicator_ids``) and
+    forget it; returns their ids."""
     with transaction.atomic():
         # skip_locked: a drain still running keeps its rows; this one takes the rest.
-        ids = list(
-            DeferredRescore.objects.select_for_update(skip_locked=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        rows = DeferredRescore.objects.select_for_update(skip_locked=True)
+        if indicator_ids is not None:
+            rows = rows.filter(pk__in=list(indicator_ids))
+        ids = list(rows.order_by("pk").values_list("pk", flat=True))
         if ids:
             services.rescore_indicators(indicator_ids=ids)
             DeferredRescore.objects.filter(pk__in=ids).delete()

@@ -1,8 +1,11 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_delete, post_save
 
 
 class TrackerConfig(AppConfig):
+    # The app "tracker" is this one, not the admin's below.
+    default = True
     name = "tracker"
     verbose_name = "Tracker"
 
@@ -20,3 +23,10 @@ class TrackerConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"memo-{signal is post_save}-{model.__name__}",
                 )
+
+
+class TrackerAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the project's site (``tracker.admin_site``)."""
+
+    default = False
+    default_site = "tracker.admin_site.TrackerAdminSite"

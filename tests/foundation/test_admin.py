@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Observation
+from indicators.models import Observation, Tier
 from tests.factories import IndicatorFactory, ObservationFactory, PredictionFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +113,101 @@ def test_a_publication_date_before_the_measured_date_is_a_form_error(staff_clien
     )
     assert "before the date the value measures" in response.content.decode()
     assert not Observation.objects.exists()
+
+
+def add_url_for(indicator) -> str:
+    return f"{ADD_URL}?indicator={indicator.pk}"
+
+
+def test_the_indicator_page_links_to_the_form_with_the_indicator_chosen(
+    staff_client,
+):
+    indicator = IndicatorFactory()
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+    page = staff_client.get(url).content.decode()
+    assert f'href="{add_url_for(indicator)}"' in page
+
+
+def test_the_public_indicator_page_links_staff_to_the_form(client, staff_client):
+    indicator = IndicatorFactory(slug="leaderboard")
+    url = reverse("indicator-detail", args=["leaderboard"])
+    link = f'href="{add_url_for(indicator)}"'
+    assert link in staff_client.get(url).content.decode()
+    staff_client.logout()
+    assert link not in client.get(url).content.decode()
+
+
+def test_the_form_shows_the_unit_range_and_latest_value(staff_client):
+    indicator = IndicatorFactory(unit="hours", min_value=0, max_value=None)
+    ObservationFactory(
+        indicator=indicator,
+        date=datetime.date(2026, 4, 30),
+        value=3.5,
+        source_title="METR report",
+    )
+    page = staff_client.get(add_url_for(indicator)).content.decode()
+    assert "Unit: <strong>hours</strong>" in page
+    assert "range 0 to no maximum" in page
+    assert "<strong>3.5 hours</strong>\n        on 2026-04-30" in page
+    assert "METR report</a>" in page
+    assert "In hours." in page
+
+
+def test_the_form_fills_in_the_source_of_the_latest_value(staff_client):
+    indicator = IndicatorFactory()
+    ObservationFactory(
+        indicator=indicator,
+        date=datetime.date(2026, 1, 1),
+        source_url="https://example.org/old",
+        source_title="Old",
+    )
+    ObservationFactory(
+        indicator=indicator,
+        date=datetime.date(2026, 4, 1),
+        source_url="https://example.org/board",
+        source_title="The board",
+        tier=Tier.PRESS,
+    )
+    form = staff_client.get(add_url_for(indicator)).context["adminform"].form
+    assert form.initial["source_url"] == "https://example.org/board"
+    assert form.initial["source_title"] == "The board"
+    assert form.initial["tier"] == Tier.PRESS
+    assert int(form.initial["indicator"]) == indicator.pk
+
+
+def give_history(indicator, values) -> None:
+    for month, value in enumerate(values, start=1):
+        ObservationFactory(
+            indicator=indicator,
+            date=datetime.date(2025, month, 1),
+            value=value,
+            source_url=f"https://example.org/{month}",
+        )
+
+
+def test_a_value_ten_times_off_the_record_asks_before_saving(staff_client):
+    indicator = IndicatorFactory(min_value=0, max_value=None)
+    give_history(indicator, [60, 62, 65, 68, 70])
+    response = staff_client.post(ADD_URL, form_data(indicator, value="725"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "is the unit right?" in page
+    assert 'type="checkbox" name="save_anyway"' in page
+    assert "In %." in page
+    assert Observation.objects.count() == 5
+
+
+def test_a_value_ten_times_off_is_saved_when_confirmed(staff_client):
+    indicator = IndicatorFactory(min_value=0, max_value=None)
+    give_history(indicator, [60, 62, 65, 68, 70])
+    data = form_data(indicator, value="725", save_anyway="on")
+    response = staff_client.post(ADD_URL, data)
+    assert response.status_code == 302
+    assert Observation.objects.filter(value=725).exists()
+
+
+def test_a_value_near_the_trend_is_saved_at_once(staff_client):
+    indicator = IndicatorFactory(min_value=0, max_value=None)
+    give_history(indicator, [60, 62, 65, 68, 70])
+    response = staff_client.post(ADD_URL, form_data(indicator, value="74"))
+    assert response.status_code == 302

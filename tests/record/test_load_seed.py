@@ -100,6 +100,7 @@ BROKEN_FILES = {
     "predictions_duplicate_slug.yaml": "item 2 (ai2027-swe-bench-85): ",
     "predictions_missing_citation.yaml": "item 1 (ai2027-swe-bench-85), citation_url",
     "indicators_log_scale_negative.yaml": "scale/min_value: Constraint",
+    "indicators_fractional_cadence.yaml": "item 2 (global-ai-compute), cadence_days:",
     "sources_bad_url.yaml": "item 2 (lambert), url:",
     "feeds_unknown_indicator.yaml": (
         "item 1 (SWE-bench Verified (leaderboard data file)), indicator: "
