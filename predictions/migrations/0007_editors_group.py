@@ -28,11 +28,17 @@ PERMISSIONS = {
 def make_permissions(apps, using):
     # Permissions are created after all migrations have run (post_migrate), so
     # on a new database they do not exist yet: create them now.
+    # create_permissions skips an app config without models_module, which a
+    # migration's app configs lack; it is set for the call and put back after,
+    # so that a call with the real app registry leaves it as it was.
     for label in PERMISSIONS:
         config = apps.get_app_config(label)
-        config.models_module = True
-        create_permissions(config, verbosity=0, using=using, apps=apps)
-        config.models_module = None
+        original = config.models_module
+        config.models_module = original or True
+        try:
+            create_permissions(config, verbosity=0, using=using, apps=apps)
+        finally:
+            config.models_module = original
 
 
 def create_group(apps, schema_editor):
