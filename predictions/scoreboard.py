@@ -222,9 +222,14 @@ def _pace_reading(
 ) -> str:
     if median_pace is None and negated:
         return (
-            f"No open prediction of {name} has a pace that means something: the "
-            f"{negated} with one say something will not happen, so they are "
-            "counted as holding or broken instead."
+            f"No open prediction of {name} has a pace that means something: "
+            + (
+                "the one with a pace says something will not happen, so it is"
+                if negated == 1
+                else f"the {negated} with a pace say something will not happen, "
+                "so they are"
+            )
+            + " counted as holding or broken instead."
         )
     if median_pace is None:
         return f"No open prediction of {name} has a pace yet."

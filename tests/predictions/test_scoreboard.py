@@ -199,7 +199,7 @@ def test_a_stays_below_claim_counts_as_holding_not_as_pace():
     (source,) = scoreboard.build_scoreboard()["sources"]
 
     assert source["median_pace"] is None
-    assert "say something will not happen" in source["pace_reading"]
+    assert "says something will not happen" in source["pace_reading"]
     assert source["holding"]["sentence"].endswith(
         "the nearest, below-2x, is at 62% of its threshold, 14 months before "
         "its deadline."
