@@ -11,6 +11,7 @@ from predictions.models import (
     CLAIM_FIELDS,
     Comparison,
     Kind,
+    Prediction,
     Question,
     Score,
     Source,
@@ -368,7 +369,7 @@ class QuestionPredictionSerializer(serializers.Serializer):
     citation_url = serializers.URLField()
     status = serializers.SerializerMethodField()
 
-    def get_status(self, prediction) -> str | None:
+    def get_status(self, prediction: Prediction) -> str | None:
         score = prediction.current_score
         return score.status if score else None
 
