@@ -159,7 +159,7 @@ def test_the_query_count_does_not_grow_with_the_record():
     build_record(10)
     small = count_queries()
     build_record(190)
-    assert count_queries() == small <= 8
+    assert count_queries() == small <= 6
 
 
 def test_a_cached_scoreboard_costs_no_query(django_assert_num_queries):
