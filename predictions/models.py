@@ -136,6 +136,7 @@ class PredictionQuerySet(models.QuerySet):
             self.filter(current_score__isnull=False)
             .order_by("indicator__slug", "source_id", "pk")
             .values(
+                "pk",
                 "slug",
                 "kind",
                 "comparison",
@@ -154,6 +155,8 @@ class PredictionQuerySet(models.QuerySet):
                 "current_score__probability",
                 "current_score__probability_origin",
                 "current_score__projection_probability",
+                "current_score__projection_low",
+                "current_score__projection_high",
                 "current_score__as_of",
                 "current_score__rules_version",
             )

@@ -1,9 +1,8 @@
 """The scoreboard: both sources' records side by side, as one cached dict.
 
-Built from eight queries whatever the size of the record (sources, counts by
+Built from six queries whatever the size of the record (sources, counts by
 status per source, one row per scored prediction, recent status changes, the
-questions and their predictions, the month-end scores and the questions'
-links), then
+questions' links to their predictions, the month-end scores), then
 reduced in Python; every rescore rebuilds it after its commit, so readers only
 ever hit the cache.
 """
@@ -95,6 +94,7 @@ def build_scoreboard() -> dict:
     as_of = max((row["current_score__as_of"] for row in rows), default=None)
     versions = {row["current_score__rules_version"] for row in rows}
     pair = _pair([source["slug"] for source in sources])
+    links = standings.question_links()
     return {
         "as_of": as_of.isoformat() if isinstance(as_of, date) else None,
         "rules_version": ", ".join(sorted(versions)) or scoring.RULES_VERSION,
@@ -106,8 +106,9 @@ def build_scoreboard() -> dict:
             MEASURE.format(first=pair[0], second=pair[1]) if pair else None
         ),
         "recent_changes": _recent_changes(),
-        "questions": _questions(sources, pair),
+        "questions": _questions(sources, pair, rows, links),
         "history": standings.verdict_history(
+            links,
             sides=pair or HEAD_TO_HEAD,
             first=min((source["published"] for source in sources), default=None),
             today=timezone.now().date(),
@@ -115,11 +116,13 @@ def build_scoreboard() -> dict:
     }
 
 
-def _questions(sources: list[dict], pair: tuple[str, str] | None) -> dict:
+def _questions(
+    sources: list[dict], pair: tuple[str, str] | None, rows: list[dict], links: list
+) -> dict:
     """Each question's lean, and the headline that counts them."""
     sides = pair or HEAD_TO_HEAD
     names = {source["slug"]: source["name"] for source in sources}
-    items = standings.question_leans(sides=sides, names=names)
+    items = standings.question_leans(rows, links, sides=sides, names=names)
     leaning = [item["side"] for item in items]
     return {
         "headline": lean.summarise(leaning, sides=sides, names=names),
@@ -222,9 +225,14 @@ def _pace_reading(
 ) -> str:
     if median_pace is None and negated:
         return (
-            f"No open prediction of {name} has a pace that means something: the "
-            f"{negated} with one say something will not happen, so they are "
-            "counted as holding or broken instead."
+            f"No open prediction of {name} has a pace that means something: "
+            + (
+                "the one with a pace says something will not happen, so it is"
+                if negated == 1
+                else f"the {negated} with a pace say something will not happen, "
+                "so they are"
+            )
+            + " counted as holding or broken instead."
         )
     if median_pace is None:
         return f"No open prediction of {name} has a pace yet."

@@ -11,6 +11,7 @@ from predictions.models import (
     CLAIM_FIELDS,
     Comparison,
     Kind,
+    Prediction,
     Question,
     Score,
     Source,
@@ -182,179 +183,6 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         ]
 
 
-# --- The scoreboard (schema only: the view returns the cached dict as is) -------
-
-
-class CalibrationBinSerializer(serializers.Serializer):
-    bin_low = serializers.FloatField()
-    bin_high = serializers.FloatField()
-    mean_forecast = serializers.FloatField(allow_null=True)
-    observed_rate = serializers.FloatField(allow_null=True)
-    count = serializers.IntegerField()
-
-
-class CalibrationPointSerializer(serializers.Serializer):
-    prediction = serializers.SlugField()
-    probability = serializers.FloatField()
-    origin = serializers.CharField(help_text="stated, implied or derived")
-    outcome = serializers.BooleanField()
-
-
-class NearestSerializer(serializers.Serializer):
-    prediction = serializers.SlugField()
-    share = serializers.FloatField(help_text="The latest value as a share of the mark.")
-    months_left = serializers.FloatField()
-    orders_of_magnitude = serializers.FloatField(allow_null=True)
-
-
-class HoldingSerializer(serializers.Serializer):
-    total = serializers.IntegerField(
-        help_text="Claims that something stays below or above a mark, or never happens."
-    )
-    holding = serializers.IntegerField()
-    broken = serializers.IntegerField()
-    nearest = NearestSerializer(allow_null=True)
-    sentence = serializers.CharField()
-
-
-class ScoreboardSourceSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    url = serializers.URLField()
-    authors = serializers.CharField()
-    published = serializers.DateField()
-    counts = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Predictions by status, and total."
-    )
-    hit_rate = serializers.FloatField(allow_null=True)
-    mean_brier = serializers.FloatField(allow_null=True)
-    mean_log_score = serializers.FloatField(allow_null=True)
-    probability_count = serializers.IntegerField()
-    median_pace = serializers.FloatField(allow_null=True)
-    pace_count = serializers.IntegerField()
-    pace_reading = serializers.CharField()
-    holding = HoldingSerializer()
-    calibration_points = CalibrationPointSerializer(many=True)
-    probability_open = serializers.IntegerField(
-        help_text="Open predictions with a probability: calibration points to come."
-    )
-    calibration = CalibrationBinSerializer(many=True)
-
-
-class HeadToHeadSideSerializer(serializers.Serializer):
-    predictions = serializers.IntegerField()
-    mean_standing = serializers.FloatField(allow_null=True)
-
-
-class HeadToHeadSerializer(serializers.Serializer):
-    indicator = serializers.SlugField()
-    indicator_name = serializers.CharField()
-    unit = serializers.CharField()
-    sides = serializers.DictField(child=HeadToHeadSideSerializer())
-    difference = serializers.FloatField(allow_null=True)
-    interval = serializers.ListField(
-        child=serializers.FloatField(), allow_null=True, min_length=2, max_length=2
-    )
-
-
-class RecentChangeSerializer(serializers.Serializer):
-    prediction = serializers.SlugField()
-    source = serializers.SlugField()
-    claim = serializers.CharField()
-    from_status = serializers.CharField(allow_blank=True)
-    to_status = serializers.ChoiceField(choices=Status.choices)
-    occurred_at = serializers.DateTimeField()
-
-
-class QuestionLeanSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
-    side = serializers.SlugField(allow_null=True)
-    basis = serializers.CharField()
-    reason = serializers.CharField()
-
-
-class QuestionsSummarySerializer(serializers.Serializer):
-    headline = serializers.CharField()
-    count = serializers.IntegerField()
-    leans = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Questions per side, and undecided."
-    )
-    items = QuestionLeanSerializer(many=True)
-
-
-class HistorySerializer(serializers.Serializer):
-    months = serializers.ListField(
-        child=serializers.DateField(), help_text="The month-ends scored."
-    )
-    median_pace = serializers.DictField(
-        child=serializers.ListField(child=serializers.FloatField(allow_null=True)),
-        help_text="Per source, its median pace at each month-end (null: none).",
-    )
-    lean_counts = serializers.DictField(
-        child=serializers.ListField(child=serializers.IntegerField()),
-        help_text="Per side (and undecided), questions leaning so at each month-end.",
-    )
-    question_leans = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField(allow_null=True)),
-        help_text="Per question, the side it leaned at each month-end.",
-    )
-
-
-class ScoreboardSerializer(serializers.Serializer):
-    as_of = serializers.DateField(
-        allow_null=True, help_text="The newest score's date; null before scoring."
-    )
-    rules_version = serializers.CharField()
-    sources = ScoreboardSourceSerializer(many=True)
-    head_to_head = HeadToHeadSerializer(many=True)
-    head_to_head_measure = serializers.CharField(
-        allow_null=True,
-        help_text="What each head-to-head difference and interval measures.",
-    )
-    recent_changes = RecentChangeSerializer(many=True)
-    questions = QuestionsSummarySerializer()
-    history = HistorySerializer()
-
-
-# --- The report card (schema only: the view builds plain dicts) -----------------
-
-
-class ReportCardRowSerializer(serializers.Serializer):
-    prediction = serializers.SlugField()
-    claim = serializers.CharField()
-    deadline = serializers.DateField()
-    status = serializers.ChoiceField(choices=Status.choices)
-    scale = serializers.CharField()
-    unit = serializers.CharField()
-    baseline_value = serializers.FloatField()
-    baseline_date = serializers.DateField()
-    target = serializers.FloatField(allow_null=True)
-    target_low = serializers.FloatField(allow_null=True)
-    target_high = serializers.FloatField(allow_null=True)
-    observed_value = serializers.FloatField(allow_null=True)
-    share = serializers.FloatField(
-        help_text="(observed - baseline) / (target - baseline), on the scale."
-    )
-
-
-class ReportCardPeriodSerializer(serializers.Serializer):
-    source = serializers.SlugField()
-    year = serializers.IntegerField()
-    sentence = serializers.CharField()
-    median_share = serializers.FloatField(allow_null=True)
-    graded = serializers.IntegerField()
-    due = serializers.IntegerField()
-    not_graded = serializers.DictField(child=serializers.IntegerField())
-    rows = ReportCardRowSerializer(many=True)
-
-
-class ReportCardSerializer(serializers.Serializer):
-    method = serializers.CharField()
-    not_graded_reasons = serializers.DictField(child=serializers.CharField())
-    periods = ReportCardPeriodSerializer(many=True)
-
-
 # --- Questions ------------------------------------------------------------------
 
 
@@ -368,7 +196,7 @@ class QuestionPredictionSerializer(serializers.Serializer):
     citation_url = serializers.URLField()
     status = serializers.SerializerMethodField()
 
-    def get_status(self, prediction) -> str | None:
+    def get_status(self, prediction: Prediction) -> str | None:
         score = prediction.current_score
         return score.status if score else None
 

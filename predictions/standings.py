@@ -118,15 +118,44 @@ def lean_of_question(
     )
 
 
-def question_leans(*, sides: tuple[str, str], names: dict[str, str]) -> list[dict]:
-    """Every question with its lean, in two queries."""
+def question_links() -> list[tuple[str, str, str, int]]:
+    """(slug, title, decider, prediction id) for every question's predictions,
+    from one query: what the scoreboard's leans and history read."""
+    return list(
+        Question.predictions.through.objects.order_by(
+            "question__slug", "prediction_id"
+        ).values_list(
+            "question__slug", "question__title", "question__decider", "prediction_id"
+        )
+    )
+
+
+def question_leans(
+    rows: list[dict],
+    links: list[tuple[str, str, str, int]],
+    *,
+    sides: tuple[str, str],
+    names: dict[str, str],
+) -> list[dict]:
+    """Every question with its lean, from the scoreboard's ``standings()`` rows
+    (one per scored prediction) and ``question_links()``: no query of its own."""
+    by_pk = {row["pk"]: row for row in rows}
+    questions: dict[str, dict] = {}
+    for slug, title, decider, prediction in links:
+        item = questions.setdefault(
+            slug, {"title": title, "decider": decider, "standings": []}
+        )
+        if prediction in by_pk:
+            item["standings"].append(_standing_of_current(by_pk[prediction]))
     leans = []
-    for question in Question.objects.with_standings():
-        verdict = lean_of_question(question, sides=sides, names=names)
+    for slug, item in questions.items():
+        verdict = lean.lean_of(
+            item["standings"], sides=sides, names=names, decider=item["decider"]
+        )
         leans.append(
             {
-                "slug": question.slug,
-                "title": question.title,
+                "slug": slug,
+                "title": item["title"],
                 "side": verdict.side,
                 "basis": verdict.basis,
                 "reason": verdict.reason,
@@ -135,13 +164,36 @@ def question_leans(*, sides: tuple[str, str], names: dict[str, str]) -> list[dic
     return leans
 
 
+def _standing_of_current(row: dict) -> lean.Standing:
+    return lean.Standing(
+        prediction=row["slug"],
+        source=row["source__slug"],
+        comparison=row["comparison"],
+        deadline=row["deadline"],
+        status=row["current_score__status"],
+        outcome=row["current_score__outcome"],
+        pace_ratio=row["current_score__pace_ratio"],
+        projection_probability=row["current_score__projection_probability"],
+        projection_low=row["current_score__projection_low"],
+        projection_high=row["current_score__projection_high"],
+        unit=row["indicator__unit"],
+        has_value=row["current_score__observed_value"] is not None,
+    )
+
+
 # --- History --------------------------------------------------------------------
 
 
-def verdict_history(*, sides: tuple[str, str], first: date | None, today: date) -> dict:
+def verdict_history(
+    links: list[tuple[str, str, str, int]],
+    *,
+    sides: tuple[str, str],
+    first: date | None,
+    today: date,
+) -> dict:
     """Each month-end from ``first`` (the first source's publication) to
     ``today``: the median pace per source and the lean per question, from the
-    scores ``rescore --history`` wrote (two queries)."""
+    scores ``rescore --history`` wrote (one query) and ``question_links()``."""
     if first is None:
         return {
             "months": [],
@@ -181,20 +233,15 @@ def verdict_history(*, sides: tuple[str, str], first: date | None, today: date) 
         months,
         sides,
     )
-    links = list(
-        Question.predictions.through.objects.values_list(
-            "question__slug", "question__decider", "prediction_id"
-        )
-    )
     by_prediction: dict[int, list[str]] = {}
-    for question, _, prediction in links:
+    for question, _, _, prediction in links:
         by_prediction.setdefault(prediction, []).append(question)
     triples = (
         (question, row["as_of"], _standing_of_row(row))
         for row in rows
         for question in by_prediction.get(row["prediction_id"], ())
     )
-    questions = {question: decider for question, decider, _ in links}
+    questions = {question: decider for question, _, decider, _ in links}
     leans = history.leans_by_month(triples, months, sides=sides, questions=questions)
     return {
         "months": [day.isoformat() for day in months],

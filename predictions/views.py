@@ -25,11 +25,10 @@ from predictions.filters import (
     StatusChangeFilter,
 )
 from predictions.models import Prediction, Question, Score, Source, StatusChange
+from predictions.report_serializers import ReportCardSerializer, ScoreboardSerializer
 from predictions.serializers import (
     PredictionSerializer,
     QuestionSerializer,
-    ReportCardSerializer,
-    ScoreboardSerializer,
     ScoreSerializer,
     SourceSerializer,
     StatusChangeSerializer,

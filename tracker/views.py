@@ -4,6 +4,8 @@ Every page costs a fixed number of queries whatever the size of the record:
 lists are paginated, and related rows come with ``with_current_score()``.
 """
 
+from collections.abc import Iterable
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet, Window
@@ -312,7 +314,7 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tracker/question_detail.html", context)
 
 
-def _by_side(predictions, sides: tuple[str, str]) -> list[dict]:
+def _by_side(predictions: Iterable[Prediction], sides: tuple[str, str]) -> list[dict]:
     """The question's predictions grouped by source, the pair's order first."""
     groups: dict[str, dict] = {}
     for prediction in predictions:
@@ -352,7 +354,9 @@ def _table_word(basis: str) -> dict | None:
     }
 
 
-def _lean_changes(months: list[str], leans: list, names: dict) -> list[dict]:
+def _lean_changes(
+    months: list[str], leans: list[str | None], names: dict[str, str]
+) -> list[dict]:
     """The month-ends where a question's lean changed, starting with the first."""
     changes, previous = [], object()
     for month, side in zip(months, leans, strict=False):

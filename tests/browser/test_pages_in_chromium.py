@@ -158,7 +158,14 @@ def test_scoreboard_and_prediction_pages_draw_their_charts(live_server):
     assert phone_overflow <= 0
 
 
-NEW_PAGES = ["/questions/", "/report-card/", "/methods/"]
+NEW_PAGES = [
+    "/questions/",
+    "/report-card/",
+    "/methods/",
+    "/predictions/",
+    "/sources/ai2027/",
+    "/indicators/metr-horizon/",
+]
 
 
 def test_the_question_pages_draw_and_fit_a_phone(live_server):
@@ -185,7 +192,7 @@ def test_the_question_pages_draw_and_fit_a_phone(live_server):
         for url in NEW_PAGES:
             phone.on("pageerror", lambda error: errors.append(str(error)))
             phone.goto(live_server.url + url, wait_until="load")
-            name = url.strip("/") + "-phone.png"
+            name = url.strip("/").replace("/", "-") + "-phone.png"
             phone.screenshot(path=SCREENSHOTS / name, full_page=True)
             overflows[url] = phone.evaluate(
                 "document.documentElement.scrollWidth - window.innerWidth"

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Category
-from predictions.models import Status
+from predictions.models import Comparison, Status
 from tests.factories import PredictionFactory
 from tests.pages.conftest import give_score
 
@@ -85,3 +85,14 @@ def test_list_pages_keep_the_filters_in_their_links(client, record):
 
     assert len(listed(response)) == 50
     assert b'href="?source=ai2027&amp;page=2"' in response.content
+
+
+def test_a_stays_below_claim_shows_its_margin_not_a_pace(client, record):
+    prediction = PredictionFactory(
+        source=record.lambert, comparison=Comparison.NOT_GTE, target=80.0
+    )
+    give_score(prediction, Status.AHEAD, pace_ratio=0.3, observed_value=62.0)
+
+    html = client.get(reverse("prediction-list")).content.decode()
+
+    assert "holding, at</small> 78% <small>of its mark" in html

@@ -4,7 +4,7 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from predictions import services
 from predictions.models import Score, StatusChange
@@ -73,3 +73,8 @@ def test_a_history_records_no_status_change(prediction):
     services.rescore_history(today=TODAY)
 
     assert not StatusChange.objects.exists()
+
+
+def test_history_scores_every_prediction_so_takes_no_indicator(prediction):
+    with pytest.raises(CommandError, match="no --indicator"):
+        call_command("rescore", "--history", "--indicator", "swe", stdout=StringIO())
