@@ -49,7 +49,14 @@ class Scale(models.TextChoices):
 
 class IndicatorQuerySet(models.QuerySet):
     def with_observation_counts(self) -> "IndicatorQuerySet":
-        return self.annotate(observation_count=models.Count("observations"))
+        deciding = Q(
+            observations__superseded_by__isnull=True,
+            observations__tier__in=DECIDING_TIERS,
+        )
+        return self.annotate(
+            observation_count=models.Count("observations"),
+            deciding_count=models.Count("observations", filter=deciding),
+        )
 
     def with_evidence(self) -> "IndicatorQuerySet":
         """Annotate the newest deciding value's date, how many current values
@@ -89,6 +96,12 @@ class Indicator(models.Model):
         blank=True,
         help_text="How often a new deciding value is expected, in days (a weekly "
         "leaderboard 7, a quarterly filing 92); empty if there is no rhythm.",
+    )
+    awaiting = models.TextField(
+        blank=True,
+        help_text="While no value decides it: what value would decide its "
+        "predictions, and where that value would come from.",
+        **text_limit(NOTE_LENGTH),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

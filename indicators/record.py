@@ -69,6 +69,7 @@ INDICATOR_SPEC = {
     "max_value": (NUMBER, False),
     "category": (TEXT, True),
     "cadence_days": (NUMBER, False),
+    "awaiting": (TEXT, False),
 }
 # The record file's fields of an indicator, in order.
 INDICATOR_FIELDS = tuple(INDICATOR_SPEC)

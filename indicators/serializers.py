@@ -30,11 +30,16 @@ from tracker.validators import validate_http_url
 
 class IndicatorSerializer(serializers.ModelSerializer):
     observation_count = serializers.IntegerField(read_only=True)
+    deciding_count = serializers.IntegerField(
+        read_only=True,
+        help_text="How many of its values may decide (current, primary or press); "
+        "while none does, `awaiting` says what would and where it would come from.",
+    )
 
     class Meta:
         model = Indicator
         # The record file's columns, and how many values it has.
-        fields = [*record.INDICATOR_FIELDS, "observation_count"]
+        fields = [*record.INDICATOR_FIELDS, "observation_count", "deciding_count"]
 
 
 class ObservationSerializer(serializers.ModelSerializer):

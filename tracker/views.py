@@ -230,6 +230,7 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "indicator": indicator,
         "predictions": predictions,
         "observation_page": table.get_page(request.GET.get("page")),
+        "has_deciding_value": any(row["is_deciding_row"] for row in observations),
         "figure": charts.indicator_figure(indicator, observations, predictions),
     }
     return render(request, "tracker/indicator_detail.html", context)
