@@ -33,7 +33,7 @@ def make_permissions(apps, using):
     # so that a call with the real app registry leaves it as it was.
     for label in PERMISSIONS:
         config = apps.get_app_config(label)
-        original = config.models_module
+        original = getattr(config, "models_module", None)
         config.models_module = original or True
         try:
             create_permissions(config, verbosity=0, using=using, apps=apps)
