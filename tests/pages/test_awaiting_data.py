@@ -6,7 +6,7 @@ from tests.factories import IndicatorFactory, ObservationFactory
 
 pytestmark = pytest.mark.django_db
 
-AWAITING = "METR's next time-horizon results file would decide it."
+AWAITING = "The next time-horizon results file from METR would decide it."
 
 
 def test_the_page_says_what_would_decide_an_indicator_with_no_deciding_value(client):
