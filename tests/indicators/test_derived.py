@@ -63,13 +63,15 @@ def test_a_share_divides_the_first_input_by_the_second_on_the_same_date():
 
 
 def test_a_derived_value_is_press_if_any_input_is_and_public_when_the_last_was():
-    a = Point("a", D(2025, 12, 31), 1, "primary", D(2026, 1, 30), "https://a.example")
-    b = Point("b", D(2025, 12, 31), 2, "press", D(2026, 2, 5), "https://b.example")
+    a = Point(
+        "a", D(2025, 12, 31), 1, "primary", D(2026, 1, 30), "https://a.example.com"
+    )
+    b = Point("b", D(2025, 12, 31), 2, "press", D(2026, 2, 5), "https://b.example.com")
 
     (total,) = derived.compute("sum", [[a], [b]])
 
     assert (total.tier, total.published_on) == ("press", D(2026, 2, 5))
-    assert "a 2025-12-31 = 1 (https://a.example)" in total.note("sum")
+    assert "a 2025-12-31 = 1 (https://a.example.com)" in total.note("sum")
 
 
 @pytest.mark.django_db
