@@ -1,5 +1,5 @@
 """Derived probabilities: an event's chance read off its source's published
-quantiles (``predictions.distributions``), as the questions declare them.
+quantiles (``predictions.scoring.distributions``), as the questions declare them.
 
 A question's ``derivations`` name an event prediction and the quantile
 forecasts of the same quantity it is read from (AI 2027's superhuman coder in
@@ -10,9 +10,9 @@ the number of predictions.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from predictions import distributions
-from predictions.claims import Comparison, Kind
 from predictions.models import Prediction, Question
+from predictions.scoring import distributions
+from predictions.scoring.claims import Comparison, Kind
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,9 @@ from indicators.record_format import (
     read_yaml_items,
 )
 from predictions import question_record
-from predictions.claims import format_open_quantile, read_quantile_value
 from predictions.coverage import PredictionRef, Section, read_sections
 from predictions.models import CLAIM_FIELDS, Prediction, Source
+from predictions.scoring.claims import format_open_quantile, read_quantile_value
 from tracker.validators import validate_http_url
 
 PREDICTION_FIELDS = (

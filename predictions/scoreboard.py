@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
-from predictions import holding, lean, scoring, standings
+from predictions import scoring, standings
 from predictions.models import Prediction, Source, Status, StatusChange
+from predictions.scoring import holding, lean
 from tracker import memo
 
 CACHE_KEY = "scoreboard:v3"

@@ -18,7 +18,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from indicators import derived
-from predictions import derivations, history, scoreboard, scoring, series, webhooks
+from predictions import derivations, scoreboard, scoring, series, webhooks
 from predictions.models import (
     CLAIM_FIELDS,
     Prediction,
@@ -28,6 +28,7 @@ from predictions.models import (
     Status,
     StatusChange,
 )
+from predictions.scoring import history
 from tracker import broker, memo
 
 # Everything a rescore reads of a prediction, with the current score it replaces.

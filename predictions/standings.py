@@ -3,8 +3,8 @@ modules (``report_card``, ``lean``) in a fixed number of queries."""
 
 from datetime import date
 
-from predictions import history, lean, report_card
 from predictions.models import Prediction, Question, Score, Source
+from predictions.scoring import history, lean, report_card
 
 # The pair the tracker is about: the first and second side of every question.
 HEAD_TO_HEAD = ("ai2027", "lambert")

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from predictions import record, report_card, scoreboard, standings
+from predictions import record, scoreboard, standings
 from predictions.filters import (
     PredictionFilter,
     PredictionFilterBackend,
@@ -26,6 +26,7 @@ from predictions.filters import (
 )
 from predictions.models import Prediction, Question, Score, Source, StatusChange
 from predictions.report_serializers import ReportCardSerializer, ScoreboardSerializer
+from predictions.scoring import report_card
 from predictions.serializers import (
     PredictionSerializer,
     QuestionSerializer,

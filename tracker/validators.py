@@ -73,7 +73,7 @@ def validate_supplements(value: Any) -> None:
 def validate_quantiles(value: Any) -> None:
     """A prediction's quantiles: ``[[level, value], ...]``, levels in (0, 1),
     each value a number or an open bound such as ``">2050"``."""
-    from predictions.claims import read_quantile_value
+    from predictions.scoring.claims import read_quantile_value
 
     if not isinstance(value, list) or len(value) > MAX_QUANTILES:
         raise ValidationError(

@@ -18,16 +18,9 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from indicators.models import Category, Indicator, Observation
-from predictions import (
-    distributions,
-    holding,
-    lean,
-    likelihood,
-    report_card,
-    scoreboard,
-    standings,
-)
+from predictions import scoreboard, standings
 from predictions.models import Prediction, Question, Source, Status
+from predictions.scoring import distributions, holding, lean, likelihood, report_card
 from tracker import charts, history_charts, memo, summary
 
 PREDICTIONS_PER_PAGE = 50

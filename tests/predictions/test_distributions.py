@@ -1,32 +1,17 @@
 """Probabilities read off published quantiles, and the table of likelihood words."""
 
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from predictions.distributions import (
+from predictions.scoring.distributions import (
     decimal_year,
     probability_by,
     probability_of_event,
 )
-from predictions.likelihood import LIKELIHOOD_WORDS, implied_probability
+from predictions.scoring.likelihood import LIKELIHOOD_WORDS, implied_probability
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 NIKOLA = [[0.1, 2026], [0.5, 2028], [0.9, 2040]]
-
-
-def test_distributions_and_words_import_without_django() -> None:
-    script = (
-        "import sys\nsys.modules['django'] = None\n"
-        "import predictions.distributions, predictions.likelihood\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
 
 
 def test_between_two_quantiles_the_cdf_is_linear() -> None:

@@ -2,8 +2,13 @@
 
 from datetime import date
 
-from predictions.history import lean_counts, leans_by_month, median_paces, month_ends
-from predictions.lean import Standing
+from predictions.scoring.history import (
+    lean_counts,
+    leans_by_month,
+    median_paces,
+    month_ends,
+)
+from predictions.scoring.lean import Standing
 
 MONTHS = [date(2025, 4, 30), date(2025, 5, 31)]
 

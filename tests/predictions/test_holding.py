@@ -1,15 +1,11 @@
 """'Stays below / does not happen by' claims: how many hold, how close the nearest."""
 
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from predictions.holding import holding_of
+from predictions.scoring.holding import holding_of
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2025, 10, 31)
 
 
@@ -26,14 +22,6 @@ def row(**fields: object) -> dict:
         "scale": "linear",
     }
     return values | fields
-
-
-def test_holding_imports_without_django() -> None:
-    script = "import sys\nsys.modules['django'] = None\nimport predictions.holding\n"
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
 
 
 def test_the_nearest_claim_is_given_as_a_share_of_its_threshold_and_time_left():

@@ -2,7 +2,11 @@
 
 import pytest
 
-from predictions.likelihood import LIKELIHOOD_WORDS, implied_probability, phrases_in
+from predictions.scoring.likelihood import (
+    LIKELIHOOD_WORDS,
+    implied_probability,
+    phrases_in,
+)
 
 
 def test_very_unlikely_is_a_tenth() -> None:

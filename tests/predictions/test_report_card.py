@@ -1,15 +1,10 @@
 """The report card: median share of the predicted move, per source and year."""
 
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from predictions.report_card import grade
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from predictions.scoring.report_card import grade
 
 
 def row(**fields: object) -> dict:
@@ -24,16 +19,6 @@ def row(**fields: object) -> dict:
         "share": 0.5,
     }
     return values | fields
-
-
-def test_report_card_imports_without_django() -> None:
-    script = (
-        "import sys\nsys.modules['django'] = None\nimport predictions.report_card\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
 
 
 def test_a_period_is_the_median_share_of_its_resolved_rows() -> None:

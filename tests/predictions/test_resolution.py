@@ -1,4 +1,4 @@
-"""When and how each kind of claim resolves (predictions.resolution via scoring)."""
+"""When and how each kind of claim resolves (the scoring package's resolution)."""
 
 from datetime import date, timedelta
 

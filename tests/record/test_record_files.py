@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from indicators.models import Category
-from predictions.likelihood import implied_probability, phrases_in
 from predictions.models import Comparison
 from predictions.record import RecordPaths, read_record
+from predictions.scoring.likelihood import implied_probability, phrases_in
 
 RISES = {Comparison.GTE, Comparison.NOT_LTE}
 VALUES_IN_UNIT = ("target", "target_low", "target_high", "baseline_value")

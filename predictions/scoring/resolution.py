@@ -42,8 +42,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from predictions.claims import NEGATED, UPWARD, Claim, Comparison, Kind, Series
-from predictions.projection import fit_line
+from predictions.scoring.claims import NEGATED, UPWARD, Claim, Comparison, Kind, Series
+from predictions.scoring.projection import fit_line
 
 EVENT_HAPPENED = 1.0
 

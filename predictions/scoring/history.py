@@ -10,8 +10,8 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-from predictions import lean
-from predictions.claims import NEGATED
+from predictions.scoring import lean
+from predictions.scoring.claims import NEGATED
 
 RESOLVED = frozenset({"resolved_true", "resolved_false"})
 

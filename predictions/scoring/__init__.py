@@ -5,11 +5,11 @@ assessment is a function of (claim, observations, today) alone, so rescoring
 the same inputs gives the same answer. Import everything from here; the
 modules it draws on hold the rules for their part:
 
-- ``predictions.claims``: the inputs (``Claim``, ``Series``) and defaults
+- ``predictions.scoring.claims``: the inputs (``Claim``, ``Series``) and defaults
   (``GRACE_DAYS``, ``VALUE_TOLERANCE_DAYS``).
-- ``predictions.resolution``: when and how each kind of claim resolves.
-- ``predictions.projection``: the trend fitted to the observations.
-- ``predictions.proper_scores``: Brier, log, interval score, CRPS, numeric
+- ``predictions.scoring.resolution``: when and how each kind of claim resolves.
+- ``predictions.scoring.projection``: the trend fitted to the observations.
+- ``predictions.scoring.proper_scores``: Brier, log, interval score, CRPS, numeric
   error and their conventions.
 
 ``RULES_VERSION`` is stored with every score: bump it whenever a rule in any
@@ -62,33 +62,33 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from predictions.claims import GRACE_DAYS as GRACE_DAYS
-from predictions.claims import NEGATED, VALUE_KINDS, to_scale
-from predictions.claims import VALUE_TOLERANCE_DAYS as VALUE_TOLERANCE_DAYS
-from predictions.claims import Claim as Claim
-from predictions.claims import Comparison as Comparison
-from predictions.claims import Kind as Kind
-from predictions.claims import Scale as Scale
-from predictions.claims import Series as Series
-from predictions.projection import Projection as Projection
-from predictions.projection import project_trend as project_trend
-from predictions.proper_scores import CalibrationBin as CalibrationBin
-from predictions.proper_scores import (
+from predictions.scoring.claims import GRACE_DAYS as GRACE_DAYS
+from predictions.scoring.claims import NEGATED, VALUE_KINDS, to_scale
+from predictions.scoring.claims import VALUE_TOLERANCE_DAYS as VALUE_TOLERANCE_DAYS
+from predictions.scoring.claims import Claim as Claim
+from predictions.scoring.claims import Comparison as Comparison
+from predictions.scoring.claims import Kind as Kind
+from predictions.scoring.claims import Scale as Scale
+from predictions.scoring.claims import Series as Series
+from predictions.scoring.projection import Projection as Projection
+from predictions.scoring.projection import project_trend as project_trend
+from predictions.scoring.proper_scores import CalibrationBin as CalibrationBin
+from predictions.scoring.proper_scores import (
     bootstrap_mean_difference as bootstrap_mean_difference,
 )
-from predictions.proper_scores import brier_score as brier_score
-from predictions.proper_scores import calibration_bins as calibration_bins
-from predictions.proper_scores import crps_quantiles as crps_quantiles
-from predictions.proper_scores import interval_score as interval_score
-from predictions.proper_scores import log_score as log_score
-from predictions.proper_scores import numeric_error as numeric_error
-from predictions.resolution import RESOLVERS
-from predictions.resolution import Verdict as Verdict
-from predictions.resolution import resolve_event as resolve_event
-from predictions.resolution import resolve_interval as resolve_interval
-from predictions.resolution import resolve_threshold as resolve_threshold
-from predictions.resolution import resolve_trend as resolve_trend
-from predictions.resolution import resolve_value_at as resolve_value_at
+from predictions.scoring.proper_scores import brier_score as brier_score
+from predictions.scoring.proper_scores import calibration_bins as calibration_bins
+from predictions.scoring.proper_scores import crps_quantiles as crps_quantiles
+from predictions.scoring.proper_scores import interval_score as interval_score
+from predictions.scoring.proper_scores import log_score as log_score
+from predictions.scoring.proper_scores import numeric_error as numeric_error
+from predictions.scoring.resolution import RESOLVERS
+from predictions.scoring.resolution import Verdict as Verdict
+from predictions.scoring.resolution import resolve_event as resolve_event
+from predictions.scoring.resolution import resolve_interval as resolve_interval
+from predictions.scoring.resolution import resolve_threshold as resolve_threshold
+from predictions.scoring.resolution import resolve_trend as resolve_trend
+from predictions.scoring.resolution import resolve_value_at as resolve_value_at
 
 RULES_VERSION = "2"
 DAYS_PER_MONTH = 30.4375

@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from predictions.claims import Comparison, Kind, Scale
+from predictions.scoring.claims import Comparison, Kind, Scale
 
 DAYS_PER_MONTH = 30.4375
 NEGATED = (Comparison.NOT_GTE, Comparison.NOT_LTE)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from predictions.claims import split_quantiles
+from predictions.scoring.claims import split_quantiles
 
 METHOD = (
     "A derived probability reads the chance of a dated event off a forecast "

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from predictions.claims import NEGATED
+from predictions.scoring.claims import NEGATED
 
 RESOLVED = frozenset({"resolved_true", "resolved_false"})
 METHOD = (

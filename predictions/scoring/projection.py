@@ -21,7 +21,15 @@ from datetime import date
 
 import numpy as np
 
-from predictions.claims import NEGATED, Claim, Comparison, Kind, Scale, Series, to_scale
+from predictions.scoring.claims import (
+    NEGATED,
+    Claim,
+    Comparison,
+    Kind,
+    Scale,
+    Series,
+    to_scale,
+)
 
 PROJECTION_LEVEL = 0.9
 # Standard normal 95th percentile: the half-width of a central 90% interval.

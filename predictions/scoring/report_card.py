@@ -21,7 +21,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from predictions.claims import NEGATED, VALUE_KINDS
+from predictions.scoring.claims import NEGATED, VALUE_KINDS
 
 RESOLVED = frozenset({"resolved_true", "resolved_false"})
 
