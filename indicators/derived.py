@@ -34,6 +34,7 @@ from indicators.models import (
     Period,
     Tier,
 )
+from indicators.upsert import ObservationRow, bulk_upsert_observations
 
 # A year-on-year comparison takes the input's value 365 days earlier, give or
 # take this much (a quarter's end moves by a day or two between years).
@@ -169,8 +170,6 @@ def derivations_using(indicator_ids: Iterable[int]) -> list[Derivation]:
 def recompute(indicator_ids: Iterable[int] | None = None) -> list[int]:
     """Recompute the derivations that use these indicators (all if None);
     returns the ids of the derived indicators whose values changed."""
-    from indicators.upsert import ObservationRow, bulk_upsert_observations
-
     derivations = (
         list(Derivation.objects.select_related("indicator"))
         if indicator_ids is None

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from predictions import outbox, services
+from predictions import services
 from predictions.models import (
     DeferredRescore,
     Prediction,
@@ -245,7 +245,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(DeferredRescore)
 class DeferredRescoreAdmin(admin.ModelAdmin):
-    """Read-only: rows come and go with broker outages (``predictions.outbox``)."""
+    """Read-only: rows come and go with broker outages (``predictions.changes``)."""
 
     list_display = ["indicator", "deferred_at"]
     list_select_related = ["indicator"]
@@ -262,7 +262,7 @@ class DeferredRescoreAdmin(admin.ModelAdmin):
         description="Rescore the selected indicators now", permissions=["view"]
     )
     def rescore_now(self, request, queryset) -> None:
-        ids = outbox.rescore_deferred(
+        ids = services.rescore_deferred(
             indicator_ids=queryset.values_list("pk", flat=True)
         )
         noun = "indicator" if len(ids) == 1 else "indicators"

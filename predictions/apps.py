@@ -6,9 +6,6 @@ class PredictionsConfig(AppConfig):
     verbose_name = "Predictions"
 
     def ready(self) -> None:
-        from indicators.signals import observations_changed
-        from predictions import receivers
+        from predictions import changes
 
-        observations_changed.connect(
-            receivers.on_observations_changed, dispatch_uid="predictions-rescore"
-        )
+        changes.connect()

@@ -526,7 +526,7 @@ class DeferredRescore(models.Model):
     """An indicator whose rescore could not be queued because the broker was down.
 
     Written only when publishing fails and deleted by the task that rescores
-    it, so the table is empty whenever the broker is up (``predictions.outbox``).
+    it, so the table is empty whenever the broker is up (``predictions.changes``).
     """
 
     indicator = models.OneToOneField(

@@ -12,14 +12,12 @@ from collections import defaultdict
 from datetime import date
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from predictions import scoring, standings
 from predictions.models import Prediction, Source, Status, StatusChange
 from predictions.scoring import holding, lean
-from tracker import memo
 
 CACHE_KEY = "scoreboard:v3"
 JSON_CACHE_KEY = "scoreboard:v3:json"
@@ -59,19 +57,9 @@ def get_scoreboard_json() -> bytes:
 
 
 def refresh_scoreboard() -> dict:
-    """Rebuild the scoreboard after the record changed, and cache it."""
-    board = _build_and_cache()
-    memo.bump_version()  # pages rendered from the old one are stale
-    return board
-
-
-def on_record_edited(sender, **kwargs) -> None:
-    """A source, indicator or prediction was edited: the cached scoreboard
-    names it, so it is dropped (and rebuilt on the next read), now and after
-    the commit, and every kept page goes stale."""
-    forget_scoreboard()
-    transaction.on_commit(forget_scoreboard)
-    memo.bump_version()
+    """Rebuild the scoreboard after the record changed, and cache it (the
+    kept pages go stale with it: ``changes.rebuild_scoreboard``)."""
+    return _build_and_cache()
 
 
 def forget_scoreboard() -> None:

@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from types import ModuleType
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,9 +17,10 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from indicators import derived
-from predictions import derivations, scoreboard, scoring, series, webhooks
+from predictions import changes, derivations, scoring, series
 from predictions.models import (
     CLAIM_FIELDS,
+    DeferredRescore,
     Prediction,
     ProbabilityOrigin,
     Score,
@@ -29,7 +29,6 @@ from predictions.models import (
     StatusChange,
 )
 from predictions.scoring import history
-from tracker import broker, memo
 
 # Everything a rescore reads of a prediction, with the current score it replaces.
 PREDICTION_FIELDS = (
@@ -104,6 +103,25 @@ def rescore_indicators(
     return _rescore(predictions, today=today, progress=progress)
 
 
+def rescore_deferred(*, indicator_ids: Iterable[int] | None = None) -> list[int]:
+    """Rescore every indicator in the outbox (or those of ``indicator_ids``)
+    and forget it; returns their ids.
+
+    The rows are deleted in the rescore's transaction, so a rescore that fails
+    leaves them for the next drain (``predictions.changes``).
+    """
+    with transaction.atomic():
+        # skip_locked: a drain still running keeps its rows; this one takes the rest.
+        rows = DeferredRescore.objects.select_for_update(skip_locked=True)
+        if indicator_ids is not None:
+            rows = rows.filter(pk__in=list(indicator_ids))
+        ids = list(rows.order_by("pk").values_list("pk", flat=True))
+        if ids:
+            rescore_indicators(indicator_ids=ids)
+            DeferredRescore.objects.filter(pk__in=ids).delete()
+    return ids
+
+
 def rescore_history(
     *, today: date | None = None, progress: Progress | None = None
 ) -> HistorySummary:
@@ -127,7 +145,7 @@ def rescore_history(
             scores += summary.predictions
             if progress is not None:
                 progress(number, len(months))
-        transaction.on_commit(_refresh_scoreboard_soon)
+        transaction.on_commit(changes.refresh_scoreboard_soon)
     return HistorySummary(
         months=len(months), scores=scores, seconds=time.perf_counter() - started
     )
@@ -201,38 +219,17 @@ def _rescore(
         arrays = series.load_series((row["indicator_id"] for row in rows), as_of=today)
         scores = _assess_all(rows, claims, arrays, today=today, progress=progress)
         _set_probability_origins(scores, rows, from_quantiles)
-        changes = _write_scores(rows, scores, today=today, is_backfill=is_backfill)
-        change_ids = [change.pk for change in changes]
-        # Off the rescore's clock: an incremental rescore takes a few
-        # milliseconds, rebuilding the scoreboard several times that.
-        if not is_backfill:  # a backfill refreshes once, at its end
-            transaction.on_commit(_refresh_scoreboard_soon)
-        memo.bump_version()  # the API's kept pages show current scores
-        if change_ids:
-            transaction.on_commit(lambda: webhooks.schedule_deliveries(change_ids))
+        written = _write_scores(rows, scores, today=today, is_backfill=is_backfill)
+        changes.on_scores_written(
+            [change.pk for change in written], is_backfill=is_backfill
+        )
     return RescoreSummary(
         as_of=today,
         predictions=len(rows),
         indicators=len(arrays),
-        status_changes=len(changes),
+        status_changes=len(written),
         seconds=time.perf_counter() - started,
     )
-
-
-def _refresh_scoreboard_soon() -> None:
-    """Queue the scoreboard's rebuild; rebuild it here if the broker is down,
-    as the change is committed and must not turn into an error."""
-    broker.send_or(
-        _tasks().refresh_scoreboard_task.delay,
-        scoreboard.refresh_scoreboard,
-        "scoreboard rebuilt in place",
-    )
-
-
-def _tasks() -> ModuleType:
-    from predictions import tasks  # tasks import this module
-
-    return tasks
 
 
 def _build_claims(rows: list[dict]) -> list[scoring.Claim]:
@@ -372,7 +369,7 @@ def _write_scores(
     if is_backfill:
         return []
     now = timezone.now()
-    changes = [
+    status_changes = [
         StatusChange(
             prediction_id=row["pk"],
             score_id=score.pk,
@@ -383,7 +380,7 @@ def _write_scores(
         for row, score in zip(rows, scores, strict=True)
         if _is_new_current(row, today) and row["current_score__status"] != score.status
     ]
-    return StatusChange.objects.bulk_create(changes)
+    return StatusChange.objects.bulk_create(status_changes)
 
 
 def _is_older_current(row: dict, today: date) -> bool:

@@ -1,23 +1,22 @@
-"""Celery adapters for scoring and webhooks: ids in, a small summary out."""
+"""Celery adapters for scoring and webhooks: ids in, a small summary out.
+
+Each task imports the domain inside its body, so that the domain may import
+this module to queue work (``predictions.changes``) without an import cycle.
+"""
+
+from typing import TYPE_CHECKING
 
 from celery import shared_task
 from django.db import OperationalError
 
-from predictions import outbox, receivers, scoreboard, services, webhooks
-from predictions.models import WebhookDelivery
+from predictions.webhooks import DeliveryRejected, TransientDeliveryError
+from tracker.celery import RETRY_OPTIONS
 
-# Each jittered wait is anywhere up to 1, 2, 4, ... s: five retries would all be
-# spent within ten seconds one time in six, before a restarting PostgreSQL is
-# back; eight last about two minutes (under 30 s three times in a thousand).
-RETRY_OPTIONS = {
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
+if TYPE_CHECKING:
+    from predictions.services import RescoreSummary
 
 
-def _summary(result: services.RescoreSummary) -> dict:
+def _summary(result: "RescoreSummary") -> dict:
     return {
         "as_of": result.as_of.isoformat(),
         "predictions": result.predictions,
@@ -28,8 +27,10 @@ def _summary(result: services.RescoreSummary) -> dict:
 
 @shared_task(autoretry_for=(OperationalError,), **RETRY_OPTIONS)
 def rescore_indicators_task(indicator_ids: list[int]) -> dict:
+    from predictions import changes, services
+
     # Cleared first: a value arriving while this runs schedules a new rescore.
-    receivers.clear_pending(indicator_ids)
+    changes.clear_pending(indicator_ids)
     result = services.rescore_indicators(indicator_ids=indicator_ids)
     return {"indicators": sorted(indicator_ids), **_summary(result)}
 
@@ -37,20 +38,27 @@ def rescore_indicators_task(indicator_ids: list[int]) -> dict:
 @shared_task(autoretry_for=(OperationalError,), **RETRY_OPTIONS)
 def rescore_all_task() -> dict:
     """The nightly job: today's Score row of every prediction is its snapshot."""
+    from predictions import services
+
     return _summary(services.rescore_predictions())
 
 
 @shared_task(autoretry_for=(OperationalError,), **RETRY_OPTIONS)
 def refresh_scoreboard_task() -> dict:
-    board = scoreboard.refresh_scoreboard()
+    from predictions import changes
+
+    board = changes.rebuild_scoreboard()
     return {"as_of": board["as_of"], "sources": len(board["sources"])}
 
 
 @shared_task(
-    autoretry_for=(webhooks.TransientDeliveryError, OperationalError),
-    **{**RETRY_OPTIONS, "retry_backoff_max": 3600, "max_retries": 8},
+    autoretry_for=(TransientDeliveryError, OperationalError),
+    **{**RETRY_OPTIONS, "retry_backoff_max": 3600},
 )
 def deliver_webhook_task(delivery_id: int) -> dict:
+    from predictions import webhooks
+    from predictions.models import WebhookDelivery
+
     try:
         delivery = webhooks.deliver(delivery_id)
     except WebhookDelivery.DoesNotExist:
@@ -59,7 +67,7 @@ def deliver_webhook_task(delivery_id: int) -> dict:
             "delivered": False,
             "error": "no such delivery",
         }
-    except webhooks.DeliveryRejected as error:
+    except DeliveryRejected as error:
         return {"delivery": delivery_id, "delivered": False, "error": str(error)}
     return {
         "delivery": delivery_id,
@@ -72,10 +80,14 @@ def deliver_webhook_task(delivery_id: int) -> dict:
 @shared_task(ignore_result=True, autoretry_for=(OperationalError,), **RETRY_OPTIONS)
 def rescore_deferred_task() -> dict:
     """Run the rescores deferred while the broker was unreachable."""
-    return {"indicators": outbox.rescore_deferred()}
+    from predictions import services
+
+    return {"indicators": services.rescore_deferred()}
 
 
 @shared_task(ignore_result=True, autoretry_for=(OperationalError,), **RETRY_OPTIONS)
 def send_missed_deliveries_task() -> int:
     """Queue the webhook deliveries created while the broker was unreachable."""
-    return webhooks.send_missed()
+    from predictions import changes
+
+    return changes.send_missed()

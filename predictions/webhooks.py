@@ -4,28 +4,26 @@ Each (webhook, status change) pair gets one ``WebhookDelivery`` row, whatever
 the number of attempts or of times the change is announced; the row records
 every attempt. The body is signed with the webhook's secret:
 ``X-Tracker-Signature: sha256=<hex HMAC-SHA256 of the raw body>``.
+
+This module sends one delivery; ``predictions.changes`` creates and queues them.
 """
 
-import datetime
 import hashlib
 import hmac
 import http
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
 
 from predictions.models import StatusChange, Webhook, WebhookDelivery
-from tracker import broker, outbound
+from tracker import outbound
 
 TIMEOUT_SECONDS = 10
 EVENT = "status_change"
 ERROR_LIMIT = 2000  # characters of an error kept on the delivery row
-# A delivery still unattempted after this long was never queued.
-MISSED_AFTER = datetime.timedelta(minutes=5)
 
 
 class TransientDeliveryError(Exception):
@@ -34,71 +32,6 @@ class TransientDeliveryError(Exception):
 
 class DeliveryRejected(Exception):
     """The receiver refused the event (a 4xx answer): trying again won't help."""
-
-
-def schedule_deliveries(status_change_ids: Iterable[int]) -> int:
-    """One delivery per active webhook and change, each sent by its own task.
-
-    Safe to call twice for the same changes: existing deliveries are kept.
-    Returns how many deliveries were enqueued.
-    """
-    ids = list(status_change_ids)
-    webhook_ids = list(
-        Webhook.objects.filter(is_active=True).values_list("pk", flat=True)
-    )
-    if not ids or not webhook_ids:
-        return 0
-    WebhookDelivery.objects.bulk_create(
-        [
-            WebhookDelivery(webhook_id=webhook_id, status_change_id=change_id)
-            for change_id in ids
-            for webhook_id in webhook_ids
-        ],
-        ignore_conflicts=True,
-    )
-    pending = list(
-        WebhookDelivery.objects.filter(
-            status_change_id__in=ids,
-            webhook_id__in=webhook_ids,
-            delivered_at__isnull=True,
-            attempts=0,
-        ).values_list("pk", flat=True)
-    )
-    return _enqueue(pending)
-
-
-def send_missed(*, older_than: datetime.timedelta = MISSED_AFTER) -> int:
-    """Queue again the deliveries never attempted for `older_than`.
-
-    They were created while the broker was unreachable (or their task was
-    lost). ``deliver`` never sends a delivery twice once one attempt got
-    through, so queueing one still waiting in a backlog costs one extra
-    task, not an extra event.
-    """
-    missed = WebhookDelivery.objects.filter(
-        delivered_at__isnull=True,
-        attempts=0,
-        created_at__lt=timezone.now() - older_than,
-    ).values_list("pk", flat=True)
-    return _enqueue(list(missed))
-
-
-def _enqueue(delivery_ids: list[int]) -> int:
-    """One task per delivery; how many were queued before the broker failed.
-
-    A broker that cannot be reached leaves the rest for ``send_missed``.
-    """
-    from predictions import tasks
-
-    for queued, delivery_id in enumerate(delivery_ids):
-        sent = broker.send_or(
-            lambda pk=delivery_id: tasks.deliver_webhook_task.delay(pk),
-            lambda: None,
-            "deliveries wait for send_missed",
-        )
-        if not sent:
-            return queued
-    return len(delivery_ids)
 
 
 def build_payload(change: StatusChange) -> dict:

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker import attention
+from tracker.pages import attention
 
 # The home page's groups, in order, each listing its models in order
 # ("app_label.model_name"). A model not named here goes to the end of the

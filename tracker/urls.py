@@ -7,7 +7,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from tracker import feeds, views
+from tracker.pages import feeds, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.deconstruct import deconstructible
 
+from predictions.scoring.claims import read_quantile_value
+
 URL_MAX_LENGTH = 500
 TITLE_MAX_LENGTH = 300
 MAX_SUPPLEMENTS = 50
@@ -73,8 +75,6 @@ def validate_supplements(value: Any) -> None:
 def validate_quantiles(value: Any) -> None:
     """A prediction's quantiles: ``[[level, value], ...]``, levels in (0, 1),
     each value a number or an open bound such as ``">2050"``."""
-    from predictions.scoring.claims import read_quantile_value
-
     if not isinstance(value, list) or len(value) > MAX_QUANTILES:
         raise ValidationError(
             f"Quantiles must be a list of at most {MAX_QUANTILES} [level, value]."

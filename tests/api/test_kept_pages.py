@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from predictions import scoreboard, services
+from predictions import changes, services
 from predictions.models import Prediction
 from tests.factories import ObservationFactory, PredictionFactory
 from tracker import memo
@@ -111,7 +111,7 @@ def test_a_refreshed_scoreboard_is_served_at_once(api_client):
     api_client.get("/api/v1/scoreboard/")
     PredictionFactory()
 
-    scoreboard.refresh_scoreboard()
+    changes.rebuild_scoreboard()
 
     body = api_client.get("/api/v1/scoreboard/").json()
     assert sum(source["counts"]["total"] for source in body["sources"]) == 1

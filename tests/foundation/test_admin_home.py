@@ -20,7 +20,7 @@ from tests.factories import (
     PredictionFactory,
 )
 from tests.pages.conftest import give_score
-from tracker import attention
+from tracker.pages import attention
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 """The feed tasks (run eagerly), the default schedules and "fetch now"."""
 
 import datetime
-import importlib
 
 import pytest
 from celery.exceptions import Retry
@@ -13,11 +12,11 @@ from django_celery_beat.models import PeriodicTask
 from indicators import tasks
 from indicators.models import Aggregation, FetchRun, Observation, Outcome
 from tests.factories import FeedFactory, IndicatorFactory
+from tracker import schedules
 
 pytestmark = pytest.mark.django_db
 
 SWEBENCH = "swebench/leaderboards.json"
-schedules = importlib.import_module("indicators.migrations.0003_default_schedules")
 
 
 def swebench_feed(server, path: str = SWEBENCH, **fields):
@@ -114,8 +113,8 @@ def test_the_default_schedules_are_created_once():
         name__in=[schedules.FETCH_DUE_FEEDS, schedules.RESCORE_NIGHTLY]
     ).delete()
 
-    schedules.create_schedules(apps, None)
-    schedules.create_schedules(apps, None)
+    schedules.install(apps)
+    schedules.install(apps)
 
     fetch = PeriodicTask.objects.get(name=schedules.FETCH_DUE_FEEDS)
     rescore = PeriodicTask.objects.get(name=schedules.RESCORE_NIGHTLY)
@@ -127,18 +126,18 @@ def test_the_default_schedules_are_created_once():
 
 
 def test_an_edited_schedule_survives_a_rerun():
-    schedules.create_schedules(apps, None)
+    schedules.install(apps)
     PeriodicTask.objects.filter(name=schedules.FETCH_DUE_FEEDS).update(enabled=False)
 
-    schedules.create_schedules(apps, None)
+    schedules.install(apps)
 
     assert not PeriodicTask.objects.get(name=schedules.FETCH_DUE_FEEDS).enabled
 
 
 def test_removing_the_default_schedules_deletes_them():
-    schedules.create_schedules(apps, None)
+    schedules.install(apps)
 
-    schedules.remove_schedules(apps, None)
+    schedules.uninstall(apps)
 
     names = [schedules.FETCH_DUE_FEEDS, schedules.RESCORE_NIGHTLY]
     assert not PeriodicTask.objects.filter(name__in=names).exists()

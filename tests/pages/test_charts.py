@@ -1,6 +1,6 @@
 """Chart helpers that need no database."""
 
-from tracker.charts import log_ticks, thin_out
+from tracker.pages.charts import log_ticks, thin_out
 
 
 def test_log_ticks_mark_one_two_and_five_of_each_decade_spanned():
@@ -18,7 +18,7 @@ def test_thin_out_keeps_an_even_sample_and_the_latest_row():
 
 
 def test_one_observation_sits_on_an_axis_of_months():
-    from tracker.charts import set_date_range
+    from tracker.pages.charts import set_date_range
 
     figure = {"data": [{"x": ["2025-06-01"]}], "layout": {"xaxis": {}}}
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from predictions import scoreboard
+from predictions import changes
 from predictions.models import Status
 from tests.factories import PredictionFactory, StatusChangeFactory
 from tests.pages.conftest import give_score
@@ -102,7 +102,7 @@ def test_home_page_is_rendered_once_per_scoreboard(client, record):
 def test_home_page_changes_when_the_scoreboard_does(client, record):
     client.get(URL)
     give_score(PredictionFactory(source=record.lambert), Status.RESOLVED_TRUE)
-    scoreboard.refresh_scoreboard()
+    changes.rebuild_scoreboard()
 
     rows = client.get(URL).context["status_rows"]
 

@@ -1,6 +1,6 @@
 """The scoreboard in words: the verdict sentence and the status table (no database)."""
 
-from tracker.summary import head_to_head_rows, status_rows, write_verdict
+from tracker.pages.summary import head_to_head_rows, status_rows, write_verdict
 
 
 def source(slug: str, name: str, **counts: int) -> dict:

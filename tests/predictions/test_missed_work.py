@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from kombu.exceptions import OperationalError
 
-from predictions import scoreboard, services, tasks, webhooks
+from predictions import changes, scoreboard, services, tasks
 from predictions.models import Webhook, WebhookDelivery
 from tests.factories import PredictionFactory, StatusChangeFactory
 from tests.predictions.test_webhooks import receiver  # noqa: F401 (a fixture)
@@ -42,14 +42,14 @@ def test_deliveries_the_broker_refused_wait_and_are_sent_later(
     change = StatusChangeFactory(from_status="ahead", to_status="resolved_true")
     with monkeypatch.context() as patch:
         patch.setattr(tasks.deliver_webhook_task, "delay", refuse)
-        assert webhooks.schedule_deliveries([change.pk]) == 0
+        assert changes.schedule_deliveries([change.pk]) == 0
     delivery = WebhookDelivery.objects.get()
     assert (delivery.attempts, delivery.delivered_at) == (0, None)
 
-    assert webhooks.send_missed() == 0  # not missed yet: it may be queued
-    assert webhooks.send_missed(older_than=datetime.timedelta(0)) == 1
+    assert changes.send_missed() == 0  # not missed yet: it may be queued
+    assert changes.send_missed(older_than=datetime.timedelta(0)) == 1
 
     delivery.refresh_from_db()
     assert delivery.delivered_at is not None
     assert len(receiver.received) == 1
-    assert webhooks.send_missed(older_than=datetime.timedelta(0)) == 0
+    assert changes.send_missed(older_than=datetime.timedelta(0)) == 0

@@ -7,7 +7,7 @@ from kombu.exceptions import OperationalError
 
 from indicators.services import ObservationData, record_observation
 from indicators.signals import observations_changed
-from predictions import outbox, receivers, tasks
+from predictions import changes, services, tasks
 from predictions.models import DeferredRescore, Status
 from tests.factories import IndicatorFactory, PredictionFactory
 
@@ -28,7 +28,7 @@ def broker_down(monkeypatch) -> None:
 def indicator():
     indicator = IndicatorFactory(min_value=0, max_value=100)
     yield indicator
-    receivers.clear_pending([indicator.pk])
+    changes.clear_pending([indicator.pk])
 
 
 def record_value(indicator, value: float) -> None:
@@ -68,15 +68,15 @@ def test_an_indicator_deferred_twice_is_kept_once(indicator, broker_down):
 
 def test_a_deferred_rescore_leaves_no_pending_mark(indicator, broker_down):
     observations_changed.send(sender=None, indicator_ids=[indicator.pk])
-    assert receivers._mark_pending(indicator.pk)
+    assert changes._mark_pending(indicator.pk)
 
 
 def test_the_drain_scores_the_deferred_indicators_and_forgets_them(indicator):
     prediction = PredictionFactory(indicator=indicator, target=80.0)
     record_value(indicator, 90.0)
-    outbox.defer_rescore([indicator.pk])
+    changes.defer_rescore([indicator.pk])
 
-    assert outbox.rescore_deferred() == [indicator.pk]
+    assert services.rescore_deferred() == [indicator.pk]
 
     prediction.refresh_from_db()
     assert prediction.current_score.status == Status.RESOLVED_TRUE
@@ -85,13 +85,13 @@ def test_the_drain_scores_the_deferred_indicators_and_forgets_them(indicator):
 
 def test_the_drain_leaves_other_indicators_alone(indicator):
     other = PredictionFactory(indicator=IndicatorFactory(), target=80.0)
-    outbox.defer_rescore([indicator.pk])
-    outbox.rescore_deferred()
+    changes.defer_rescore([indicator.pk])
+    services.rescore_deferred()
     other.refresh_from_db()
     assert other.current_score is None
 
 
 def test_the_periodic_task_drains_the_table(indicator):
-    outbox.defer_rescore([indicator.pk])
+    changes.defer_rescore([indicator.pk])
     assert tasks.rescore_deferred_task() == {"indicators": [indicator.pk]}
     assert tasks.rescore_deferred_task() == {"indicators": []}

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from indicators.services import ObservationData, record_observation
 from indicators.signals import observations_changed
-from predictions import receivers, tasks
+from predictions import changes, tasks
 from predictions.models import Status
 from tests.factories import IndicatorFactory, PredictionFactory
 
@@ -39,22 +39,20 @@ def scheduled(monkeypatch) -> list[dict]:
 def indicator():
     indicator = IndicatorFactory()
     yield indicator
-    receivers.clear_pending([indicator.pk])
+    changes.clear_pending([indicator.pk])
 
 
 def test_a_burst_of_changes_schedules_one_rescore(indicator, scheduled):
     for _ in range(3):
         observations_changed.send(sender=None, indicator_ids=[indicator.pk])
-    assert scheduled == [
-        {"ids": [indicator.pk], "countdown": receivers.DEBOUNCE_SECONDS}
-    ]
+    assert scheduled == [{"ids": [indicator.pk], "countdown": changes.DEBOUNCE_SECONDS}]
 
 
 def test_a_rescore_that_started_lets_the_next_change_schedule_another(
     indicator, scheduled
 ):
     observations_changed.send(sender=None, indicator_ids=[indicator.pk])
-    receivers.clear_pending([indicator.pk])
+    changes.clear_pending([indicator.pk])
     observations_changed.send(sender=None, indicator_ids=[indicator.pk])
     assert len(scheduled) == 2
 
@@ -67,9 +65,9 @@ def test_with_redis_down_every_change_schedules_a_rescore(indicator, scheduled):
 
 
 def test_the_rescore_task_clears_the_pending_mark(indicator):
-    cache.set(receivers.PENDING_KEY.format(indicator.pk), 1)
+    cache.set(changes.PENDING_KEY.format(indicator.pk), 1)
     tasks.rescore_indicators_task(indicator_ids=[indicator.pk])
-    assert cache.get(receivers.PENDING_KEY.format(indicator.pk)) is None
+    assert cache.get(changes.PENDING_KEY.format(indicator.pk)) is None
 
 
 def test_a_new_observation_rescores_its_indicators_predictions(

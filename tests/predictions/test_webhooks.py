@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import override_settings
 
-from predictions import services, tasks, webhooks
+from predictions import changes, services, tasks, webhooks
 from predictions.models import Webhook, WebhookDelivery
 from tests.factories import PredictionFactory, StatusChangeFactory
 from tracker.celery import app as celery_app
@@ -143,8 +143,8 @@ def test_announcing_a_change_twice_keeps_one_delivery_per_webhook(
     Webhook.objects.create(url=receiver.url, secret=SECRET)
     Webhook.objects.create(url=receiver.url, secret=SECRET, is_active=False)
     change = StatusChangeFactory()
-    webhooks.schedule_deliveries([change.pk])
-    webhooks.schedule_deliveries([change.pk])
+    changes.schedule_deliveries([change.pk])
+    changes.schedule_deliveries([change.pk])
     assert WebhookDelivery.objects.filter(status_change=change).count() == 1
     assert len(receiver.received) == 1
 

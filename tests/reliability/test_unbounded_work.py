@@ -129,7 +129,7 @@ def test_a_page_never_holds_more_than_200_rows(api_client, pct, url):
 
 
 def test_an_indicator_page_reads_only_its_newest_observations(client, pct, monkeypatch):
-    monkeypatch.setattr("tracker.views.PAGE_OBSERVATIONS_LIMIT", 30)
+    monkeypatch.setattr("tracker.pages.views.PAGE_OBSERVATIONS_LIMIT", 30)
     add_observations(pct, 50)
 
     response = client.get("/indicators/pct/")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from predictions.models import StatusChange
-from tracker.summary import status_label
+from tracker.pages.summary import status_label
 
 FEED_LENGTH = 50
 

@@ -21,7 +21,8 @@ from indicators.models import Category, Indicator, Observation
 from predictions import scoreboard, standings
 from predictions.models import Prediction, Question, Source, Status
 from predictions.scoring import distributions, holding, lean, likelihood, report_card
-from tracker import charts, history_charts, memo, summary
+from tracker import memo
+from tracker.pages import charts, history_charts, summary
 
 PREDICTIONS_PER_PAGE = 50
 # The indicator page charts its newest observations (up to

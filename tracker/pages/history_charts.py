@@ -1,11 +1,11 @@
 """Figures of how the verdict moved, month by month (``rescore --history``).
 
-Plain plotly dicts like ``tracker.charts``, drawn by the same charts.js; read
+Plain plotly dicts like ``tracker.pages.charts``, drawn by the same charts.js; read
 from the cached scoreboard's ``history`` and from a prediction's scores.
 """
 
 from predictions.models import Score, Status
-from tracker.charts import MUTED, layout
+from tracker.pages.charts import MUTED, layout
 
 LEAN_COLOURS = {"undecided": "rgba(110, 119, 129, 0.45)"}
 
