@@ -15,6 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import plausibility, tasks
 from indicators.models import (
+    OBSERVATION_KEY,
+    OBSERVATION_VALUE_FIELDS,
     Feed,
     FetchRun,
     Indicator,
@@ -92,19 +94,7 @@ class IndicatorAdmin(admin.ModelAdmin):
         )
 
 
-OBSERVATION_FORM_FIELDS = [
-    "indicator",
-    "date",
-    "value",
-    "low",
-    "high",
-    "source_url",
-    "source_title",
-    "tier",
-    "published_on",
-    "is_estimate",
-    "note",
-]
+OBSERVATION_FORM_FIELDS = [*OBSERVATION_KEY, *OBSERVATION_VALUE_FIELDS]
 
 
 class ObservationForm(forms.ModelForm):

@@ -200,6 +200,23 @@ class ObservationQuerySet(models.QuerySet):
         return self
 
 
+# An observation's natural key: one value per indicator, date and citation
+# (among current rows; superseded ones stay beside their successor).
+OBSERVATION_KEY = ("indicator", "date", "source_url")
+# What a source reports of an observation, besides its natural key: a change
+# to any of these but the publication date makes a row "changed".
+OBSERVATION_VALUE_FIELDS = (
+    "value",
+    "low",
+    "high",
+    "is_estimate",
+    "tier",
+    "published_on",
+    "source_title",
+    "note",
+)
+
+
 class Observation(models.Model):
     """One value of an indicator at a date, as reported by one source."""
 
@@ -263,7 +280,7 @@ class Observation(models.Model):
             # producer revised stays beside it, superseded. The index also
             # serves "observations of an indicator by date".
             models.UniqueConstraint(
-                fields=["indicator", "date", "source_url"],
+                fields=OBSERVATION_KEY,
                 condition=Q(superseded_by__isnull=True),
                 name="observation_natural_key",
             ),

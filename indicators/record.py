@@ -18,7 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators import upsert
-from indicators.models import Derivation, Indicator, Observation, Origin, Period, Tier
+from indicators.models import (
+    OBSERVATION_VALUE_FIELDS,
+    Derivation,
+    Indicator,
+    Observation,
+    Origin,
+    Period,
+    Tier,
+)
 from indicators.record_format import (
     DATE,
     LIST,
@@ -38,7 +46,7 @@ from indicators.record_format import (
     read_model_items,
     read_yaml_items,
 )
-from indicators.services import VALUE_FIELDS, ObservationData, validate_observation
+from indicators.services import ObservationData, validate_observation
 from tracker.validators import validate_http_url
 
 OBSERVATION_COLUMNS = (
@@ -475,7 +483,7 @@ def _save_superseded(row: RecordRow, *, origin: str, user) -> str:
     successor = Observation.objects.current().get(
         indicator=data.indicator, date=data.date, source_url=row.superseded_by
     )
-    values = {name: getattr(data, name) for name in VALUE_FIELDS}
+    values = {name: getattr(data, name) for name in OBSERVATION_VALUE_FIELDS}
     existing = Observation.objects.filter(
         indicator=data.indicator,
         date=data.date,

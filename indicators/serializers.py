@@ -22,7 +22,7 @@ from indicators.models import (
 )
 from indicators.services import (
     ObservationData,
-    record_observation,
+    save_observation,
     validate_observation,
 )
 from tracker.validators import validate_http_url
@@ -91,7 +91,7 @@ class FiniteFloatField(serializers.FloatField):
 
 
 @dataclass(frozen=True)
-class RecordedObservation:
+class SavedObservation:
     observation: Observation
     result: str  # "new", "changed" or "unchanged"
 
@@ -112,7 +112,7 @@ class ObservationListSerializer(serializers.ListSerializer):
         return attrs
 
     @transaction.atomic
-    def create(self, validated_data: list[dict[str, Any]]) -> list[RecordedObservation]:
+    def create(self, validated_data: list[dict[str, Any]]) -> list[SavedObservation]:
         return [self.child.create(attrs) for attrs in validated_data]
 
 
@@ -151,16 +151,16 @@ class ObservationInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(error.message_dict) from None
         return attrs
 
-    def create(self, validated_data: dict[str, Any]) -> RecordedObservation:
+    def create(self, validated_data: dict[str, Any]) -> SavedObservation:
         origin = validated_data.pop("origin")
         user = validated_data.pop("user")
         try:
-            observation, result = record_observation(
+            observation, result = save_observation(
                 ObservationData(**validated_data), origin=origin, user=user
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
-        return RecordedObservation(observation, result)
+        return SavedObservation(observation, result)
 
 
 class ObservationResultSerializer(serializers.Serializer):

@@ -3,27 +3,20 @@ the API, CSV imports and the seed loader (feeds use the bulk path in ingest)."""
 
 import dataclasses
 import datetime
-import math
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.models import EARLIEST_DATE, Indicator, Observation, Origin, Tier
-from indicators.signals import notify_observations_changed
-
-# Fields a caller may set on an observation, besides its natural key.
-VALUE_FIELDS = (
-    "value",
-    "low",
-    "high",
-    "is_estimate",
-    "tier",
-    "published_on",
-    "source_title",
-    "note",
+from indicators.models import (
+    OBSERVATION_VALUE_FIELDS,
+    Indicator,
+    Observation,
+    Origin,
+    Tier,
 )
+from indicators.signals import notify_observations_changed
+from indicators.validation import ObservationRow, validate_one
 
 
 @dataclass(frozen=True)
@@ -49,40 +42,22 @@ class ObservationData:
 
 
 def validate_observation(data: ObservationData, *, today: datetime.date) -> None:
-    """Raise ValidationError naming each field that breaks a rule."""
-    errors: dict[str, str] = {}
-    for field in ("value", "low", "high"):
-        number = getattr(data, field)
-        if number is not None and not math.isfinite(number):
-            errors[field] = f"{field} must be a finite number, not {number}."
-    if errors:
-        raise ValidationError(errors)
-    if data.low is not None and data.low > data.value:
-        errors["low"] = "The lower bound is above the value."
-    if data.high is not None and data.high < data.value:
-        errors["high"] = "The upper bound is below the value."
-    if data.date > today:
-        errors["date"] = f"{data.date} is in the future; observations record the past."
-    elif data.date < EARLIEST_DATE:
-        errors["date"] = (
-            f"{data.date} is before {EARLIEST_DATE}, the earliest date kept."
-        )
-    if data.published_on is not None:
-        if data.published_on < data.date:
-            errors["published_on"] = (
-                f"{data.published_on} is before the date the value measures "
-                f"({data.date}); a value cannot be public before it exists."
-            )
-        elif data.published_on > today:
-            errors["published_on"] = f"{data.published_on} is in the future."
-    if data.tier not in Tier.values:
-        errors["tier"] = f"{data.tier!r} is not one of {', '.join(Tier.values)}."
-    try:
-        data.indicator.check_value(data.value)
-    except ValidationError as error:
-        errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
+    """Raise ValidationError naming each field that breaks a rule (the rules
+    of ``indicators.validation``, the same for every path)."""
+    row = ObservationRow(
+        indicator_id=data.indicator.pk or 0,  # unsaved when checking record files
+        date=data.date,
+        value=data.value,
+        low=data.low,
+        high=data.high,
+        is_estimate=data.is_estimate,
+        tier=data.tier,
+        source_url=data.source_url,
+        source_title=data.source_title,
+        note=data.note,
+        published_on=data.published_on,
+    )
+    validate_one(row, indicator=data.indicator, today=today)
 
 
 def find_existing(data: ObservationData) -> Observation | None:
@@ -95,7 +70,7 @@ def find_existing(data: ObservationData) -> Observation | None:
 
 
 @transaction.atomic
-def record_observation(
+def save_observation(
     data: ObservationData, *, origin: str = Origin.ADMIN, user=None
 ) -> tuple[Observation, str]:
     """Insert or update the observation on its natural key.
@@ -120,7 +95,7 @@ def record_observation(
             source_url=data.source_url,
             origin=origin,
             recorded_by=user,
-            **{field: getattr(data, field) for field in VALUE_FIELDS},
+            **{field: getattr(data, field) for field in OBSERVATION_VALUE_FIELDS},
         )
         observation._history_user = user
         observation.save()
@@ -128,7 +103,7 @@ def record_observation(
         return observation, "new"
     changed = [
         field
-        for field in VALUE_FIELDS
+        for field in OBSERVATION_VALUE_FIELDS
         if getattr(existing, field) != getattr(data, field)
     ]
     if not changed:

@@ -7,24 +7,26 @@ changed row. Re-running a batch writes nothing.
 """
 
 import datetime
-import math
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-import numpy as np
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from indicators.models import EARLIEST_DATE, FetchRun, Indicator, Observation, Tier
+from indicators.models import (
+    OBSERVATION_KEY,
+    OBSERVATION_VALUE_FIELDS,
+    FetchRun,
+    Observation,
+)
 from indicators.signals import notify_observations_changed
+from indicators.validation import ObservationRow, validate_rows
 
-NATURAL_KEY = ("indicator_id", "date", "source_url")
+NATURAL_KEY = tuple(Observation._meta.get_field(f).column for f in OBSERVATION_KEY)
 # The natural key is unique among current rows only (superseded ones stay beside).
 CURRENT_ROWS = "superseded_by_id IS NULL"
 # The columns a source reports; a row whose values all match is "unchanged".
-VALUE_COLUMNS = ("value", "low", "high", "is_estimate", "tier")
-VALUE_COLUMNS += ("source_title", "note")
+VALUE_COLUMNS = tuple(f for f in OBSERVATION_VALUE_FIELDS if f != "published_on")
 # The columns of the number itself: with supersede_revisions, a change in one
 # of them keeps the old value as a superseded row.
 REVISED_COLUMNS = ("value", "low", "high")
@@ -34,138 +36,11 @@ STAGING_TYPES = ["int8", "date", "float8", "float8", "float8", "bool", "text"]
 STAGING_TYPES += ["text", "text", "text", "date"]
 
 
-class ObservationRow(NamedTuple):
-    indicator_id: int
-    date: datetime.date
-    value: float
-    low: float | None
-    high: float | None
-    is_estimate: bool
-    tier: str
-    source_url: str
-    source_title: str
-    note: str
-    published_on: datetime.date
-
-
 class UpsertCounts(NamedTuple):
     new: int
     changed: int
     unchanged: int
     superseded: int = 0  # old values kept beside the changed rows that replace them
-
-
-# --- validation -----------------------------------------------------------------
-
-
-def _invalid(field: str, index: int, rows: Sequence[ObservationRow], why: str):
-    row = rows[index]
-    where = f"row {index + 1} (indicator {row.indicator_id}, {row.date})"
-    return ValidationError({field: f"{where}: {why}"})
-
-
-def _first(mask: np.ndarray) -> int | None:
-    hits = np.flatnonzero(mask)
-    return int(hits[0]) if hits.size else None
-
-
-def _check_numbers(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
-    values = np.array(columns[2], dtype=float)
-    if (bad := _first(~np.isfinite(values))) is not None:
-        raise _invalid("value", bad, rows, f"{rows[bad].value} is not finite.")
-    for field, position, is_wrong_side in (
-        ("low", 3, np.greater),
-        ("high", 4, np.less),
-    ):
-        raw = np.array(columns[position], dtype=object)
-        given = raw != None  # noqa: E711 - elementwise over an object array
-        bounds = np.where(given, raw, 0.0).astype(float)
-        if (bad := _first(given & ~np.isfinite(bounds))) is not None:
-            why = f"{field} {rows[bad][position]} is not finite."
-            raise _invalid(field, bad, rows, why)
-        if (bad := _first(given & is_wrong_side(bounds, values))) is not None:
-            why = f"{field} {bounds[bad]:g} is on the wrong side of {values[bad]:g}."
-            raise _invalid(field, bad, rows, why)
-    _check_ranges(rows, np.array(columns[0], dtype=np.int64), values)
-
-
-def _check_ranges(
-    rows: Sequence[ObservationRow], indicator_ids: np.ndarray, values: np.ndarray
-) -> None:
-    """Check every value against its indicator's range, reading each one once."""
-    ids, position = np.unique(indicator_ids, return_inverse=True)
-    found = Indicator.objects.in_bulk([int(i) for i in ids])
-    if missing := [int(i) for i in ids if int(i) not in found]:
-        bad = _first(indicator_ids == missing[0])
-        raise _invalid("indicator_id", bad, rows, "there is no such indicator.")
-    indicators = [found[int(i)] for i in ids]
-    lows = np.array(
-        [-math.inf if i.min_value is None else i.min_value for i in indicators]
-    )
-    highs = np.array(
-        [math.inf if i.max_value is None else i.max_value for i in indicators]
-    )
-    is_log = np.array([i.scale == "log" for i in indicators])
-    out = (values < lows[position]) | (values > highs[position])
-    out |= is_log[position] & (values <= 0)
-    if (bad := _first(out)) is not None:
-        try:
-            indicators[position[bad]].check_value(float(values[bad]))
-        except ValidationError as error:
-            raise _invalid("value", bad, rows, " ".join(error.messages)) from None
-
-
-def _check_evidence(rows: Sequence[ObservationRow]) -> None:
-    for index, row in enumerate(rows):
-        if row.tier not in Tier.values:
-            why = f"{row.tier!r} is not one of {', '.join(Tier.values)}."
-            raise _invalid("tier", index, rows, why)
-        if row.published_on is None or row.published_on < row.date:
-            why = f"published on {row.published_on}, before the date it measures."
-            raise _invalid("published_on", index, rows, why)
-
-
-def _check_keys(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
-    if min(columns[1]) < EARLIEST_DATE:
-        bad = next(i for i, day in enumerate(columns[1]) if day < EARLIEST_DATE)
-        why = f"{rows[bad].date} is before {EARLIEST_DATE}, the earliest date kept."
-        raise _invalid("date", bad, rows, why)
-    if (bad := _first(np.array(columns[7], dtype=object) == "")) is not None:
-        raise _invalid("source_url", bad, rows, "the source URL is empty.")
-    keys = list(zip(columns[0], columns[1], columns[7], strict=True))
-    if len(set(keys)) == len(keys):
-        return
-    seen: dict[tuple, int] = {}
-    for index, key in enumerate(keys):
-        if key in seen:
-            why = f"the same key as row {seen[key] + 1} ({key[2]})."
-            raise _invalid("date", index, rows, why)
-        seen[key] = index
-
-
-def _check_texts(rows: Sequence[ObservationRow], columns: list[tuple]) -> None:
-    """No NUL (PostgreSQL refuses it outright) and no text over its field's limit."""
-    for field in ("source_url", "source_title", "note"):
-        texts = columns[ObservationRow._fields.index(field)]
-        if "\x00" in "".join(texts):  # one scan of the column, not one per row
-            bad = next(i for i, text in enumerate(texts) if "\x00" in text)
-            raise _invalid(field, bad, rows, "holds a NUL character.")
-        limit = Observation._meta.get_field(field).max_length
-        if limit is not None and max(map(len, texts)) > limit:
-            bad = next(i for i, text in enumerate(texts) if len(text) > limit)
-            raise _invalid(field, bad, rows, f"is over {limit:,} characters.")
-
-
-def validate_rows(rows: Sequence[ObservationRow]) -> None:
-    """Raise ValidationError naming the field and the first bad row (from 1)."""
-    if not rows:
-        return
-    # Column by column: zip(*rows) over a million rows is several times slower.
-    columns = [[row[i] for row in rows] for i in range(len(ObservationRow._fields))]
-    _check_numbers(rows, columns)
-    _check_evidence(rows)
-    _check_texts(rows, columns)
-    _check_keys(rows, columns)
 
 
 # --- writing ----------------------------------------------------------------------

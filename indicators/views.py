@@ -29,7 +29,7 @@ from indicators.serializers import (
     ObservationInputSerializer,
     ObservationSerializer,
     ObservationWriteResponseSerializer,
-    RecordedObservation,
+    SavedObservation,
 )
 from tracker.parsers import JSONParser
 from tracker.renderers import CSVExportMixin
@@ -42,7 +42,7 @@ CSV_PARAMETER = OpenApiParameter(
 )
 
 
-class CanRecordObservations(permissions.BasePermission):
+class CanAddObservations(permissions.BasePermission):
     """Anyone reads; writing needs a user with indicators.add_observation."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
@@ -150,7 +150,7 @@ class ObservationViewSet(
     search_fields = ["source_title", "indicator__slug"]
     ordering_fields = ["date", "value", "created_at"]
     parser_classes = [JSONParser]
-    permission_classes = [CanRecordObservations]
+    permission_classes = [CanAddObservations]
 
     csv_columns = record.OBSERVATION_COLUMNS
 
@@ -212,7 +212,7 @@ def index_errors(errors: list | dict) -> dict[str, Any]:
     return {**rest, "items": items} if items else rest
 
 
-def summarize(recorded: list[RecordedObservation]) -> dict[str, Any]:
+def summarize(recorded: list[SavedObservation]) -> dict[str, Any]:
     results = [
         {
             "index": index,

@@ -6,7 +6,7 @@ Every write that changes a page or an API answer ends here once it commits:
   a feed run, the seed loader). The ``indicators`` app announces them with its
   ``observations_changed`` signal and never imports this app;
   ``on_observations_changed`` schedules one rescore of their indicators.
-- **A source, indicator or prediction** saved or deleted (``on_record_edited``):
+- **A source, indicator or prediction** saved or deleted (``on_catalogue_edited``):
   the cached scoreboard names them, so it is dropped, and every kept page goes
   stale.
 - **Scores written** by a rescore, including one that an override set or
@@ -67,7 +67,7 @@ def connect() -> None:
     for model in (Source, Indicator, Prediction):
         for signal in (post_save, post_delete):
             signal.connect(
-                on_record_edited,
+                on_catalogue_edited,
                 sender=model,
                 dispatch_uid=f"changes-{signal is post_save}-{model.__name__}",
             )
@@ -133,7 +133,7 @@ def clear_pending(indicator_ids: Iterable[int]) -> None:
 # The record's names
 
 
-def on_record_edited(sender, **kwargs) -> None:
+def on_catalogue_edited(sender, **kwargs) -> None:
     """A source, indicator or prediction was saved or deleted: the cached
     scoreboard names it, so it is dropped (and rebuilt on the next read), now
     and after the commit, and every kept page goes stale."""

@@ -15,6 +15,7 @@ from indicators.models import (
     Indicator,
     text_limit,
 )
+from predictions import scoring
 from tracker.validators import (
     validate_http_url,
     validate_quantiles,
@@ -49,19 +50,21 @@ class Source(models.Model):
         return self.name
 
 
+# The vocabularies are the scoring package's (predictions.scoring); these add
+# the labels, and tests/predictions/test_vocabularies.py ties the two.
 class Kind(models.TextChoices):
-    THRESHOLD = "threshold", "Reaches a threshold by a deadline"
-    VALUE_AT = "value_at", "Value at a date"
-    INTERVAL = "interval", "Within an interval at a date"
-    TREND = "trend", "Trend direction over a window"
-    EVENT = "event", "Event by a date"
+    THRESHOLD = scoring.Kind.THRESHOLD, "Reaches a threshold by a deadline"
+    VALUE_AT = scoring.Kind.VALUE_AT, "Value at a date"
+    INTERVAL = scoring.Kind.INTERVAL, "Within an interval at a date"
+    TREND = scoring.Kind.TREND, "Trend direction over a window"
+    EVENT = scoring.Kind.EVENT, "Event by a date"
 
 
 class Comparison(models.TextChoices):
-    GTE = "gte", "at least"
-    LTE = "lte", "at most"
-    NOT_GTE = "not_gte", "stays below"
-    NOT_LTE = "not_lte", "stays above"
+    GTE = scoring.Comparison.GTE, "at least"
+    LTE = scoring.Comparison.LTE, "at most"
+    NOT_GTE = scoring.Comparison.NOT_GTE, "stays below"
+    NOT_LTE = scoring.Comparison.NOT_LTE, "stays above"
 
 
 class ProbabilityOrigin(models.TextChoices):
@@ -71,12 +74,12 @@ class ProbabilityOrigin(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    AHEAD = "ahead", "Ahead of schedule"
-    ON_TRACK = "on_track", "On track"
-    BEHIND = "behind", "Behind schedule"
-    RESOLVED_TRUE = "resolved_true", "Came true"
-    RESOLVED_FALSE = "resolved_false", "Did not come true"
-    UNRESOLVABLE = "unresolvable", "Not yet resolvable"
+    AHEAD = scoring.Status.AHEAD, "Ahead of schedule"
+    ON_TRACK = scoring.Status.ON_TRACK, "On track"
+    BEHIND = scoring.Status.BEHIND, "Behind schedule"
+    RESOLVED_TRUE = scoring.Status.RESOLVED_TRUE, "Came true"
+    RESOLVED_FALSE = scoring.Status.RESOLVED_FALSE, "Did not come true"
+    UNRESOLVABLE = scoring.Status.UNRESOLVABLE, "Not yet resolvable"
 
 
 # The fields that state what a prediction claims, in record order: read by
@@ -303,12 +306,12 @@ class Prediction(models.Model):
             ),
             models.CheckConstraint(
                 name="prediction_threshold_has_target",
-                condition=~Q(kind__in=["threshold", "value_at", "event"])
+                condition=~Q(kind__in=[Kind.THRESHOLD, Kind.VALUE_AT, Kind.EVENT])
                 | Q(target__isnull=False),
             ),
             models.CheckConstraint(
                 name="prediction_interval_has_bounds",
-                condition=~Q(kind="interval")
+                condition=~Q(kind=Kind.INTERVAL)
                 | Q(target_low__isnull=False, target_high__isnull=False),
             ),
             models.CheckConstraint(

@@ -67,9 +67,9 @@ def deliver(delivery_id: int) -> WebhookDelivery:
     try:
         status, error = _post(delivery.webhook, body)
     except outbound.OutboundRefused as refused:
-        _record_attempt(delivery, status=None, error=str(refused))
+        _log_attempt(delivery, status=None, error=str(refused))
         raise DeliveryRejected(f"delivery {delivery.pk}: {refused}") from None
-    _record_attempt(delivery, status=status, error=error)
+    _log_attempt(delivery, status=status, error=error)
     if delivery.delivered_at is None:
         is_rejected = status is not None and 400 <= status < 500
         failure = DeliveryRejected if is_rejected else TransientDeliveryError
@@ -111,9 +111,7 @@ def _phrase(code: int) -> str:
         return "(non-standard status)"
 
 
-def _record_attempt(
-    delivery: WebhookDelivery, *, status: int | None, error: str
-) -> None:
+def _log_attempt(delivery: WebhookDelivery, *, status: int | None, error: str) -> None:
     delivery.attempts += 1
     delivery.response_status = status
     delivery.error = error[:ERROR_LIMIT]

@@ -38,7 +38,7 @@ MAX_ENTRIES = 256
 MAX_BYTES = 500_000
 
 
-def record_version() -> str | None:
+def current_version() -> str | None:
     """The current version of the record, or None if the cache is unreachable."""
     version = cache.get(VERSION_KEY)
     if version is None:  # first use, or the cache was flushed
@@ -77,7 +77,7 @@ class Memo:
         version, read_at = self._version
         now = time.monotonic()
         if now - read_at >= VERSION_CHECK_SECONDS:
-            version = record_version()
+            version = current_version()
             self._version = (version, now)
         return version
 

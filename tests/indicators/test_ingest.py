@@ -1,6 +1,7 @@
 """The bulk write path and one feed run, against the fixture HTTP server."""
 
 import datetime
+import json
 import math
 
 import pytest
@@ -131,6 +132,11 @@ def test_an_update_keeps_created_at_and_records_the_new_provenance():
         ({"value": -1.0}, "value"),
         ({"date": datetime.date(2025, 1, 1)}, "date"),
         ({"indicator_id": 0}, "indicator_id"),
+        ({"date": datetime.date(2099, 1, 1)}, "date"),
+        ({"published_on": datetime.date(2099, 1, 1)}, "published_on"),
+        ({"published_on": None}, "published_on"),
+        ({"tier": "secondary"}, "tier"),
+        ({"note": "a\x00b"}, "note"),
     ],
 )
 def test_a_bad_row_fails_the_whole_batch_naming_the_field_and_row(change, field):
@@ -273,6 +279,19 @@ def test_a_bad_response_fails_the_run_with_the_reason_and_writes_nothing(
 
     assert run.outcome == Outcome.FAILED
     assert reason in run.error
+    assert not Observation.objects.exists()
+
+
+def test_a_feed_row_dated_in_the_future_fails_the_run_naming_it(feed_server):
+    entry = {"name": "model", "date": "2099-01-01", "resolved": 50}
+    body = json.dumps({"leaderboards": [{"name": "Verified", "results": [entry]}]})
+    feed_server.route("/feed.json", body=body.encode())
+    feed = swebench_feed(feed_server, "feed.json")
+
+    run = ingest.run_feed(feed)
+
+    assert run.outcome == Outcome.FAILED
+    assert "2099-01-01 is in the future" in run.error
     assert not Observation.objects.exists()
 
 

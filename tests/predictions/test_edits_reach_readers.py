@@ -67,3 +67,41 @@ def test_deleting_the_deciding_value_rescores_its_predictions(
 
     prediction.refresh_from_db()
     assert prediction.current_score.status == Status.UNRESOLVABLE
+
+
+def pages_naming(prediction) -> list[str]:
+    return [
+        "/",
+        "/predictions/",
+        f"/predictions/{prediction.slug}/",
+        f"/sources/{prediction.source.slug}/",
+        f"/indicators/{prediction.indicator.slug}/",
+        "/api/v1/predictions/",
+        f"/api/v1/predictions/{prediction.slug}/",
+        "/api/v1/scoreboard/",
+    ]
+
+
+@pytest.mark.parametrize("renamed", ["source", "indicator"])
+def test_a_rename_shows_on_every_page_that_names_it_at_once(client, renamed):
+    prediction = PredictionFactory(
+        source=SourceFactory(slug="ai2027", name="Source before"),
+        indicator=IndicatorFactory(name="Indicator before"),
+    )
+    services.rescore_predictions()
+    old = f"{renamed.title()} before"
+    # Each page rendered once, so that a kept copy of it exists.
+    naming = [url for url in pages_naming(prediction) if old in read(client, url)]
+    assert len(naming) >= 4, naming
+
+    edited = getattr(prediction, renamed)
+    edited.name = f"{renamed.title()} after"
+    edited.save()
+
+    assert [url for url in naming if edited.name not in read(client, url)] == []
+
+
+def read(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()

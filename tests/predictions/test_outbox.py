@@ -5,7 +5,7 @@ import datetime
 import pytest
 from kombu.exceptions import OperationalError
 
-from indicators.services import ObservationData, record_observation
+from indicators.services import ObservationData, save_observation
 from indicators.signals import observations_changed
 from predictions import changes, services, tasks
 from predictions.models import DeferredRescore, Status
@@ -39,7 +39,7 @@ def record_value(indicator, value: float) -> None:
         source_url="https://example.org/report",
         source_title="A report",
     )
-    record_observation(data)
+    save_observation(data)
 
 
 def deferred_ids() -> list[int]:

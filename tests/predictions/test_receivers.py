@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from indicators.services import ObservationData, record_observation
+from indicators.services import ObservationData, save_observation
 from indicators.signals import observations_changed
 from predictions import changes, tasks
 from predictions.models import Status
@@ -82,7 +82,7 @@ def test_a_new_observation_rescores_its_indicators_predictions(
         source_title="A report",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        record_observation(data)
+        save_observation(data)
     prediction.refresh_from_db()
     assert prediction.current_score.status == Status.RESOLVED_TRUE
 

@@ -49,13 +49,13 @@ def label_changes(changes: list[dict]) -> list[dict]:
     ]
 
 
-def _resolved_record(source: dict) -> tuple[int, int]:
+def _resolved_tally(source: dict) -> tuple[int, int]:
     counts = source["counts"]
     right = counts.get(Status.RESOLVED_TRUE, 0)
     return right, right + counts.get(Status.RESOLVED_FALSE, 0)
 
 
-def _pace_record(source: dict) -> tuple[int, int]:
+def _pace_tally(source: dict) -> tuple[int, int]:
     counts = source["counts"]
     on_schedule = counts.get(Status.AHEAD, 0) + counts.get(Status.ON_TRACK, 0)
     return on_schedule, on_schedule + counts.get(Status.BEHIND, 0)
@@ -85,11 +85,11 @@ def write_verdict(sources: list[dict]) -> str:
     if len(sources) < 2:
         return "There is nobody to compare yet: fewer than two sources are tracked."
     first, second = sources[0], sources[1]
-    if _resolved_record(first)[1] and _resolved_record(second)[1]:
-        return _compare(first, second, _resolved_record, "resolved predictions right")
-    if _pace_record(first)[1] and _pace_record(second)[1]:
+    if _resolved_tally(first)[1] and _resolved_tally(second)[1]:
+        return _compare(first, second, _resolved_tally, "resolved predictions right")
+    if _pace_tally(first)[1] and _pace_tally(second)[1]:
         return _compare(
-            first, second, _pace_record, "open predictions on track or ahead"
+            first, second, _pace_tally, "open predictions on track or ahead"
         )
     return (
         "Too early to call: neither side has enough resolved or paced "
