@@ -133,29 +133,30 @@ class RecordPaths:
         mine = Path(__file__).resolve().parent / "seed"
         theirs = Path(indicators_app.__file__).resolve().parent / "seed"
         return cls(
-            sources=mine / "sources.yaml",
-            predictions=mine / "predictions.yaml",
-            indicators=theirs / "indicators.yaml",
-            observations=theirs / "observations.csv",
-            sections=mine / "sections.yaml",
-            derived=theirs / "derived.yaml",
-            feeds=theirs / "feeds.yaml",
-            questions=mine / "questions.yaml",
+            **{
+                field: (theirs if field in INDICATOR_FILES else mine) / name
+                for field, name in FILE_NAMES.items()
+            }
         )
 
     @classmethod
     def in_directory(cls, directory: Path) -> "RecordPaths":
         """All the record files side by side in one directory."""
-        return cls(
-            sources=directory / "sources.yaml",
-            predictions=directory / "predictions.yaml",
-            indicators=directory / "indicators.yaml",
-            observations=directory / "observations.csv",
-            sections=directory / "sections.yaml",
-            derived=directory / "derived.yaml",
-            feeds=directory / "feeds.yaml",
-            questions=directory / "questions.yaml",
-        )
+        return cls(**{field: directory / name for field, name in FILE_NAMES.items()})
+
+
+# Each record file's name; those of INDICATOR_FILES live in the indicators app.
+FILE_NAMES = {
+    "sources": "sources.yaml",
+    "predictions": "predictions.yaml",
+    "indicators": "indicators.yaml",
+    "observations": "observations.csv",
+    "sections": "sections.yaml",
+    "derived": "derived.yaml",
+    "feeds": "feeds.yaml",
+    "questions": "questions.yaml",
+}
+INDICATOR_FILES = {"indicators", "observations", "derived", "feeds"}
 
 
 # --- Sources ------------------------------------------------------------------
