@@ -42,7 +42,7 @@ def build_record(today: datetime.date) -> None:
             published_on=day,
             value=value,
             tier=Tier.PRIMARY,
-            source_url="https://www.swebench.com/",
+            source_url="https://leaderboard.example.org/swe-bench/",
             source_title="SWE-bench leaderboard",
         )
     PredictionFactory(
@@ -96,7 +96,7 @@ def test_an_editor_logs_the_stalest_indicators_value_and_the_prediction_resolves
         stalest.locator("a.fix").click()
         expect(page.locator("#latest-value")).to_contain_text("70.5 %")
         expect(page.locator("#id_source_url")).to_have_value(
-            "https://www.swebench.com/"
+            "https://leaderboard.example.org/swe-bench/"
         )
         page.fill("#id_date", today.isoformat())
         page.fill("#id_value", "7.63")  # the editor slips a digit ...

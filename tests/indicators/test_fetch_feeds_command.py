@@ -68,7 +68,7 @@ def test_offline_each_failed_run_says_so_once_in_words(monkeypatch):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)  # offline: no name resolves
-    FeedFactory(name="Unreachable", url="http://feeds.invalid/leaderboards.json")
+    FeedFactory(name="Unreachable", url="http://feeds.example.org/leaderboards.json")
     out = StringIO()
 
     with pytest.raises(CommandError, match="1 of 1 feed failed"):
@@ -77,7 +77,8 @@ def test_offline_each_failed_run_says_so_once_in_words(monkeypatch):
     [line, summary] = out.getvalue().splitlines()
     assert line.startswith(
         "[1/1] Unreachable: failed: could not fetch "
-        "http://feeds.invalid/leaderboards.json: the host feeds.invalid was not found"
+        "http://feeds.example.org/leaderboards.json: "
+        "the host feeds.example.org was not found"
     )
     assert summary == "1 feed: 1 failed."
     assert FetchRun.objects.get().outcome == Outcome.FAILED

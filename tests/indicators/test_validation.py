@@ -85,7 +85,7 @@ def test_a_person_may_leave_the_publication_date_to_the_default_a_batch_may_not(
         indicator=indicator,
         date=DAY,
         value=1.0,
-        source_url="https://e.org",
+        source_url="https://example.org/data",
         source_title="t",
     )
     validate_observation(data, today=TODAY)
