@@ -44,19 +44,9 @@ class ObservationData:
 def validate_observation(data: ObservationData, *, today: datetime.date) -> None:
     """Raise ValidationError naming each field that breaks a rule (the rules
     of ``indicators.validation``, the same for every path)."""
-    row = ObservationRow(
-        indicator_id=data.indicator.pk or 0,  # unsaved when checking record files
-        date=data.date,
-        value=data.value,
-        low=data.low,
-        high=data.high,
-        is_estimate=data.is_estimate,
-        tier=data.tier,
-        source_url=data.source_url,
-        source_title=data.source_title,
-        note=data.note,
-        published_on=data.published_on,
-    )
+    fields = {f: getattr(data, f) for f in ObservationRow._fields[1:]}
+    # The indicator is unsaved when record files are checked without a database.
+    row = ObservationRow(indicator_id=data.indicator.pk or 0, **fields)
     validate_one(row, indicator=data.indicator, today=today)
 
 

@@ -5,6 +5,7 @@ to load in one order still fails here.
 """
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def _resolve(name: str) -> str | None:
     return name or None
 
 
+@functools.cache
 def imports(*, lazy: bool) -> dict[str, set[str]]:
     """Each module's imports of other project modules: those at module level,
     or (``lazy``) those inside functions."""
@@ -111,9 +113,8 @@ def test_indicators_never_import_predictions() -> None:
 
 
 def test_the_scoring_package_imports_only_itself() -> None:
-    graph = imports(lazy=False) | {
-        m: t | imports(lazy=True)[m] for m, t in imports(lazy=False).items()
-    }
+    lazy = imports(lazy=True)
+    graph = {m: t | lazy[m] for m, t in imports(lazy=False).items()}
     outside = {
         module: sorted(t for t in targets if not t.startswith("predictions.scoring"))
         for module, targets in graph.items()
