@@ -124,10 +124,7 @@ def _mark_pending(indicator_id: int) -> bool:
 
 
 def clear_pending(indicator_ids: Iterable[int]) -> None:
-    # One delete per key: the forgiving cache shrugs off a Redis outage on
-    # delete(), not on delete_many().
-    for pk in indicator_ids:
-        cache.delete(PENDING_KEY.format(pk))
+    cache.delete_many([PENDING_KEY.format(pk) for pk in indicator_ids])
 
 
 # The record's names

@@ -6,8 +6,9 @@ surprising default.
 """
 
 import os
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -57,43 +58,35 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+SUPPORTED_DATABASES = ("postgres", "postgresql", "sqlite")
+
+
 def parse_database_url(name: str, raw: str, *, conn_max_age: int) -> dict:
     """Turn ``postgres://user:pass@host:port/db`` into a Django DATABASES entry.
 
-    ``sqlite:///relative/path`` and ``sqlite:////absolute/path`` are accepted too.
+    dj-database-url does the parsing; this names the variable when the value is
+    malformed and accepts only the databases the project runs on (PostgreSQL,
+    and SQLite as ``sqlite:///relative/path`` or ``sqlite:////absolute/path``).
     """
-    parts = urlsplit(raw)
-    if parts.scheme == "sqlite":
-        path = parts.path[1:] if parts.path.startswith("/") else parts.path
-        if not path:
-            raise ImproperlyConfigured(f"{name} names no SQLite file: {raw!r}")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
-    if parts.scheme not in {"postgres", "postgresql"}:
+    scheme = urlsplit(raw).scheme
+    if scheme not in SUPPORTED_DATABASES:
         raise ImproperlyConfigured(
             f"{name} must start with postgres:// or sqlite:///, got {raw!r}"
         )
-    name_part = unquote(parts.path.lstrip("/"))
-    if not name_part or not parts.hostname:
+    try:
+        entry = dj_database_url.parse(
+            raw, conn_max_age=conn_max_age, conn_health_checks=scheme != "sqlite"
+        )
+    except (ValueError, dj_database_url.ParseError) as error:
+        raise ImproperlyConfigured(f"{name} is malformed ({error}): {raw!r}") from None
+    if not entry["NAME"]:
+        raise ImproperlyConfigured(f"{name} names no database: {raw!r}")
+    if scheme != "sqlite" and not entry["HOST"]:
         raise ImproperlyConfigured(
             f"{name} must name a host and a database "
             f"(postgres://user:password@host:5432/name), got {raw!r}"
         )
-    try:
-        port = parts.port
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} has an invalid port: {raw!r}") from None
-    options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": name_part,
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname,
-        "PORT": str(port or 5432),
-        "CONN_MAX_AGE": conn_max_age,
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": options,
-    }
+    return entry
 
 
 SECRET_KEY_MIN_LENGTH = 50
@@ -123,6 +116,24 @@ def check_secret_key(name: str, key: str, *, public: frozenset[str]) -> str:
             "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
         )
     return key
+
+
+def redis_cache(location: str, *, timeout: float = 0.5) -> dict:
+    """A CACHES entry on Redis that treats an unreachable Redis as a miss.
+
+    The cache only ever holds copies of what the database has, so with Redis
+    down every read falls through to the database and writes to the cache are
+    dropped (logged), instead of a cache outage becoming an outage of the site.
+    """
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": timeout,
+            "SOCKET_TIMEOUT": timeout,
+        },
+    }
 
 
 def check_redis_url(name: str, raw: str) -> str:

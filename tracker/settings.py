@@ -15,6 +15,7 @@ from tracker.env import (
     env_list,
     env_str,
     parse_database_url,
+    redis_cache,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -123,14 +124,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     check_redis_url("REDIS_URL", REDIS_URL)
-    CACHES = {
-        "default": {
-            # Falls through to a miss when Redis is down, so pages keep working.
-            "BACKEND": "tracker.cache.ForgivingRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
+    # Falls through to a miss when Redis is down, so pages keep working.
+    CACHES = {"default": redis_cache(REDIS_URL)}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # With acks_late, a task whose worker died is handed to another worker

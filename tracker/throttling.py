@@ -20,7 +20,7 @@ import logging
 from typing import Any
 
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
+from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.request import Request
@@ -42,7 +42,7 @@ class AtomicCountMixin:
         window = int(now // self.duration)
         key = cache.make_and_validate_key(f"{self.key}:{window}")
         try:
-            client = cache._cache.get_client(key, write=True)
+            client = cache.client.get_client(write=True)
             with client.pipeline(transaction=True) as pipe:
                 count, _ = pipe.incr(key).expire(key, self.duration + 1).execute()
         except RedisError as error:

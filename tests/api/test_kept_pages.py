@@ -12,6 +12,7 @@ from predictions import changes, services
 from predictions.models import Prediction
 from tests.factories import ObservationFactory, PredictionFactory
 from tracker import memo
+from tracker.env import redis_cache
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/predictions/?page_size=50"
@@ -127,13 +128,7 @@ def test_other_formats_are_rendered_each_time(api_client):
 
 def test_without_the_cache_every_read_goes_to_the_database(api_client, settings):
     PredictionFactory()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "tracker.cache.ForgivingRedisCache",
-            "LOCATION": unreachable_redis(),
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+    settings.CACHES = {"default": redis_cache(unreachable_redis(), timeout=0.2)}
     memo.RESPONSES.clear()  # as in a process started while Redis was down
 
     again, queries = read_twice(api_client)

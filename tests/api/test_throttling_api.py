@@ -103,7 +103,7 @@ def test_forwarded_headers_are_ignored_unless_proxies_are_configured():
 
 def test_concurrent_requests_admit_exactly_the_rate(rf, monkeypatch, one_window):
     from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
+    from django_redis.cache import RedisCache
 
     from tracker.throttling import AnonRateThrottle
 

@@ -100,15 +100,32 @@ def test_a_postgres_url_becomes_a_database_entry():
     assert (entry["USER"], entry["PASSWORD"]) == ("u", "p@ss")
     assert (entry["HOST"], entry["PORT"], entry["NAME"]) == (
         "db.local",
-        "5433",
+        5433,
         "tracker",
     )
     assert entry["CONN_MAX_AGE"] == 60
+    assert entry["CONN_HEALTH_CHECKS"] is True
+
+
+def test_query_options_reach_the_driver():
+    entry = env.parse_database_url(
+        "DATABASE_URL", "postgres://u@db.local/tracker?sslmode=require", conn_max_age=0
+    )
+    assert entry["OPTIONS"] == {"sslmode": "require"}
 
 
 def test_a_sqlite_url_names_a_file():
     entry = env.parse_database_url("DATABASE_URL", "sqlite:///var/x.db", conn_max_age=0)
-    assert entry == {"ENGINE": "django.db.backends.sqlite3", "NAME": "var/x.db"}
+    assert (entry["ENGINE"], entry["NAME"]) == (
+        "django.db.backends.sqlite3",
+        "var/x.db",
+    )
+
+
+@pytest.mark.parametrize("raw", ["mysql://h/db", "postgres://h/", "postgres:///db"])
+def test_an_unusable_database_url_is_named(raw):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        env.parse_database_url("DATABASE_URL", raw, conn_max_age=0)
 
 
 def test_a_bad_port_is_named():

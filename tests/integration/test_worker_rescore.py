@@ -4,10 +4,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.utils import timezone
 from django_celery_results.models import TaskResult
+from django_redis.cache import RedisCache
 
 from indicators.models import Indicator
 from predictions import scoreboard

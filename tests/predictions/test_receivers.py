@@ -11,16 +11,11 @@ from indicators.signals import observations_changed
 from predictions import changes, tasks
 from predictions.models import Status
 from tests.factories import IndicatorFactory, PredictionFactory
+from tracker.env import redis_cache
 
 pytestmark = pytest.mark.django_db
 
-REDIS_DOWN = {
-    "default": {
-        "BACKEND": "tracker.cache.ForgivingRedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
-}
+REDIS_DOWN = {"default": redis_cache("redis://127.0.0.1:1/0", timeout=0.2)}
 
 
 @pytest.fixture
