@@ -125,6 +125,19 @@ def test_one_deadline_bound_alone_filters(api_client):
     assert slugs(response) == ["by-2026"]
 
 
+def test_a_reversed_deadline_range_is_a_400_naming_its_end(api_client):
+    PredictionFactory()
+
+    response = api_client.get(
+        URL, {"deadline_after": "2027-12-31", "deadline_before": "2027-01-01"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["deadline_before"] == [
+        "The end of the range is before its start."
+    ]
+
+
 def test_an_unknown_parameter_is_ignored(api_client):
     PredictionFactory(slug="only")
 

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Category
-from predictions.models import Comparison, Status
-from tests.factories import PredictionFactory
+from predictions.filters import PredictionFilter
+from predictions.models import Comparison, Kind, Status
+from tests.factories import IndicatorFactory, PredictionFactory
 from tests.pages.conftest import give_score
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,21 @@ def test_a_reversed_deadline_range_is_an_error_naming_the_field(client, db):
     assert listed(response) == []
     assert "deadline_before" in response.context["form"].errors
     assert b"The end of the range is before its start." in response.content
+
+
+def test_the_page_reads_every_filter_of_the_api_by_the_same_names(client, db):
+    power = IndicatorFactory(slug="power")
+    PredictionFactory(slug="wanted", indicator=power, kind=Kind.THRESHOLD)
+    PredictionFactory(slug="other-kind", indicator=power, kind=Kind.VALUE_AT)
+    PredictionFactory(slug="other-indicator", kind=Kind.THRESHOLD)
+
+    response = client.get(URL, {"indicator": "power", "kind": "threshold"})
+
+    assert listed(response) == ["wanted"]
+    assert set(response.context["form"].fields) == {
+        *PredictionFilter.base_filters,
+        "sort",
+    }
 
 
 def test_list_sorts_by_latest_deadline_first(client, db):

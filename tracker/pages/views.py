@@ -6,7 +6,6 @@ lists are paginated, and related rows come with ``with_current_score()``.
 
 from collections.abc import Iterable
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -17,9 +16,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
-from indicators.models import Category, Indicator, Observation
+from indicators.models import Indicator, Observation
 from predictions import scoreboard, standings
-from predictions.models import Prediction, Question, Source, Status
+from predictions.filters import PredictionPageFilter
+from predictions.models import Prediction, Question, Source
 from predictions.scoring import distributions, holding, lean, likelihood, report_card
 from tracker import memo
 from tracker.pages import charts, history_charts, summary
@@ -35,64 +35,6 @@ RECENT_OBSERVATIONS = 50
 # A page reads at most this many of an indicator's observations (the newest):
 # its cost stays bounded however many there are. The API has all of them.
 PAGE_OBSERVATIONS_LIMIT = 10_000
-
-SORTS = {
-    "deadline": ("Deadline, soonest first", ["deadline", "slug"]),
-    "-deadline": ("Deadline, latest first", ["-deadline", "slug"]),
-    "source": ("Source", ["source__published", "source__slug", "deadline", "slug"]),
-    "status": ("Status", ["current_score__status", "deadline", "slug"]),
-    "pace": (
-        "Pace, fastest first",
-        [F("current_score__pace_ratio").desc(nulls_last=True), "slug"],
-    ),
-}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class PredictionFilterForm(forms.Form):
-    source = forms.ModelChoiceField(
-        queryset=Source.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="All sources",
-    )
-    status = forms.ChoiceField(
-        choices=[("", "Any status"), *Status.choices], required=False
-    )
-    category = forms.ChoiceField(
-        choices=[("", "Any category"), *Category.choices], required=False
-    )
-    deadline_after = forms.DateField(required=False, widget=DateInput)
-    deadline_before = forms.DateField(required=False, widget=DateInput)
-    sort = forms.ChoiceField(
-        choices=[(key, label) for key, (label, _) in SORTS.items()], required=False
-    )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("deadline_after"), data.get("deadline_before")
-        if start and end and start > end:
-            self.add_error(
-                "deadline_before", "The end of the range is before its start."
-            )
-        return data
-
-    def apply(self, predictions: QuerySet[Prediction]) -> QuerySet[Prediction]:
-        data = self.cleaned_data
-        if data["source"]:
-            predictions = predictions.filter(source=data["source"])
-        if data["status"]:
-            predictions = predictions.filter(current_score__status=data["status"])
-        if data["category"]:
-            predictions = predictions.filter(category=data["category"])
-        if data["deadline_after"]:
-            predictions = predictions.filter(deadline__gte=data["deadline_after"])
-        if data["deadline_before"]:
-            predictions = predictions.filter(deadline__lte=data["deadline_before"])
-        return predictions.order_by(*SORTS[data["sort"] or "deadline"][1])
 
 
 def read_observations(indicator_id: int) -> list[dict]:
@@ -176,13 +118,12 @@ class PredictionListView(ListView):
     paginate_by = PREDICTIONS_PER_PAGE
 
     def get_queryset(self) -> QuerySet[Prediction]:
-        self.form = PredictionFilterForm(self.request.GET or None)
-        predictions = Prediction.objects.with_current_score()
-        if not self.form.is_bound:
-            return predictions.order_by(*SORTS["deadline"][1])
-        if not self.form.is_valid():
-            return predictions.none()
-        return self.form.apply(predictions)
+        self.filterset = PredictionPageFilter(
+            self.request.GET or None,
+            queryset=Prediction.objects.with_current_score(),
+        )
+        self.form = self.filterset.form
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs) -> dict:
         query = self.request.GET.copy()
