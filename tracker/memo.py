@@ -3,8 +3,9 @@
 The scoreboard, the home page and the API's prediction pages are the same for
 every anonymous reader and change only when the record does (a rescore, an
 edit of a prediction, an indicator or a source). Each process keeps what it
-rendered, tagged with the record's version: a token in the shared cache that
-every such change replaces once its transaction commits (``bump_version``).
+rendered in a local-memory cache (``CACHES["pages"]``), tagged with the
+record's version: a token in the shared cache that every such change replaces
+once its transaction commits (``bump_version``).
 A request then costs no query and no rendering.
 
 A process reads the version at most once every ``VERSION_CHECK_SECONDS``
@@ -17,15 +18,14 @@ after ``MEMO_SECONDS``, which bounds how stale a copy can be if a change
 happened while the cache was down and its new version was lost.
 """
 
+import hashlib
 import math
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from rest_framework.request import Request
@@ -33,8 +33,9 @@ from rest_framework.request import Request
 VERSION_KEY = "record:version"
 MEMO_SECONDS = 60
 VERSION_CHECK_SECONDS = 1.0
-MAX_ENTRIES = 256
-# A larger body is not kept; at most about 128 MB of copies per process.
+# The local-memory cache that holds the bodies (settings.CACHES).
+PAGES_CACHE = "pages"
+# A larger body is not kept.
 MAX_BYTES = 500_000
 
 
@@ -64,13 +65,21 @@ def _new_version() -> None:
 
 
 class Memo:
-    """A small per-process LRU of bodies by key, valid for one record version."""
+    """Bodies by key, valid for one record version, held in a local-memory cache.
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self.max_entries = max_entries
-        self._entries: OrderedDict[str, tuple[str, float, bytes]] = OrderedDict()
-        self._lock = threading.Lock()
+    The version decides what is current; the bytes live in ``caches[alias]``
+    (Django's ``LocMemCache``: per process, least recently used first out),
+    under a key that carries the version, so a new version misses every older
+    copy without deleting it.
+    """
+
+    def __init__(self, alias: str = PAGES_CACHE) -> None:
+        self.alias = alias
         self._version: tuple[str | None, float] = (None, -math.inf)
+
+    @property
+    def store(self) -> BaseCache:
+        return caches[self.alias]
 
     def current_version(self) -> str | None:
         """The record's version, read from the cache at most once a period."""
@@ -90,24 +99,17 @@ class Memo:
         version = self.current_version()
         if version is None:
             return render()
-        now = time.monotonic()
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry and entry[0] == version and now - entry[1] < MEMO_SECONDS:
-                self._entries.move_to_end(key)
-                return entry[2]
-        body = render()
-        if len(body) <= MAX_BYTES:
-            with self._lock:
-                self._entries[key] = (version, now, body)
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.max_entries:
-                    self._entries.popitem(last=False)
+        # Hashed: a full URL can be longer than a portable cache key may be.
+        store_key = hashlib.blake2b(f"{version}:{key}".encode()).hexdigest()
+        body = self.store.get(store_key)
+        if body is None:
+            body = render()
+            if len(body) <= MAX_BYTES:
+                self.store.set(store_key, body, MEMO_SECONDS)
         return body
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self.store.clear()
         self._version = (None, -math.inf)
 
 

@@ -157,6 +157,14 @@ else:
         "store_processed": False,
     }
 
+# Each process's copies of rendered pages (tracker/memo.py): with bodies of at
+# most 500 kB, at most about 128 MB per process.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 256},
+}
+
 # --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html) --
 
 CELERY_RESULT_BACKEND = "django-db"

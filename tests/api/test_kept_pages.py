@@ -128,7 +128,10 @@ def test_other_formats_are_rendered_each_time(api_client):
 
 def test_without_the_cache_every_read_goes_to_the_database(api_client, settings):
     PredictionFactory()
-    settings.CACHES = {"default": redis_cache(unreachable_redis(), timeout=0.2)}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": redis_cache(unreachable_redis(), timeout=0.2),
+    }
     memo.RESPONSES.clear()  # as in a process started while Redis was down
 
     again, queries = read_twice(api_client)
@@ -151,8 +154,16 @@ def test_a_kept_copy_expires(monkeypatch):
     assert rendered(memo.Memo(), ["page", "page"]) == ["page", "page"]
 
 
-def test_only_the_most_recent_copies_are_kept():
-    kept = memo.Memo(max_entries=2)
+def test_only_the_most_recent_copies_are_kept(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "two-pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "two-pages",
+            "OPTIONS": {"MAX_ENTRIES": 2, "CULL_FREQUENCY": 2},
+        },
+    }
+    kept = memo.Memo("two-pages")
 
     assert rendered(kept, ["a", "b", "c", "a"]) == ["a", "b", "c", "a"]
 
