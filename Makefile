@@ -1,5 +1,6 @@
 # The two commands: `make run` (the site on SQLite, no service needed) and
 # `make test` (the whole suite against real PostgreSQL, Redis and Celery).
+# `make check` is the fast loop: lint and the tests that need no service.
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -16,7 +17,7 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=tracker.settings DEBUG=0 BEHIND_TLS=1 \
 	ALLOWED_HOSTS=tracker.example.org DATABASE_URL=$(PG_URL) \
 	REDIS_URL=redis://127.0.0.1:6379/0
 
-.PHONY: run test lint services chromium docker-compose wrk bench clean
+.PHONY: run test check lint services chromium docker-compose wrk bench clean
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +68,11 @@ test: $(DEV_STAMP) services chromium docker-compose wrk lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(BIN)/pytest
+
+# SQLite in memory, local caches, two test processes; under a minute.
+check: $(DEV_STAMP) lint
+	DJANGO_SETTINGS_MODULE=tests.settings_check $(BIN)/pytest -q -n 2 \
+		-m "not integration and not browser and not postgres and not redis and not slow"
 
 bench: $(DEV_STAMP) services wrk
 	$(TEST_ENV) $(BIN)/python -m tests.bench $(BENCH_ARGS)

@@ -20,7 +20,7 @@ from tests.factories import (
     StatusChangeFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 PUBLIC_LISTS = [
     "/api/v1/sources/",
     "/api/v1/predictions/",

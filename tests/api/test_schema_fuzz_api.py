@@ -34,6 +34,8 @@ from tests.factories import (
 )
 from tracker.wsgi import application
 
+pytestmark = pytest.mark.slow
+
 # About 1,400 requests in all: the explicit, coverage and fuzzing phases together.
 EXAMPLES_PER_OPERATION = 40
 

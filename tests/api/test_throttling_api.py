@@ -101,6 +101,7 @@ def test_forwarded_headers_are_ignored_unless_proxies_are_configured():
 # --- counting under concurrency (real Redis) ----------------------------------------
 
 
+@pytest.mark.redis
 def test_concurrent_requests_admit_exactly_the_rate(rf, monkeypatch, one_window):
     from django.core.cache import caches
     from django_redis.cache import RedisCache

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from indicators.models import Observation
 from tests.factories import IndicatorFactory, ObservationFactory, PredictionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
 def insert_observation(indicator, **fields) -> None:

@@ -51,6 +51,7 @@ def test_the_editors_group_has_exactly_an_editors_permissions():
     assert granted == EDITOR_PERMISSIONS
 
 
+@pytest.mark.postgres  # SQLite cannot alter tables inside the test transaction
 def test_the_group_migration_runs_again_and_back():
     migration = importlib.import_module("predictions.migrations.0007_editors_group")
     with connection.schema_editor() as editor:

@@ -37,6 +37,7 @@ def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # starts two processes
 def test_without_redis_the_site_and_the_worker_share_one_cache(tmp_path):
     """`make run`: what the worker caches (the scoreboard) the site serves."""
     setup = "import django; django.setup(); from django.core.cache import cache; "

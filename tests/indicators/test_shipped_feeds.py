@@ -14,7 +14,7 @@ from indicators.models import Observation, Origin, Outcome, Tier
 from tests.httpserver import FEEDS
 from tests.shipped_feeds import FIXTURES, install_shipped_feeds, shipped_feed_names
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 D = datetime.date
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.pages.conftest import make_predictions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 PAGES = [
     ("home", []),
     ("prediction-list", []),

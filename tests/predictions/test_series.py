@@ -38,6 +38,7 @@ def test_each_indicator_gets_its_observations_by_date_then_id(observations):
     assert loaded[first.pk].days.tolist() == [datetime.date(2025, 1, 1).toordinal()]
 
 
+@pytest.mark.postgres  # COPY
 def test_the_copy_path_reads_what_the_plain_query_reads(observations):
     ids = [indicator.pk for indicator in observations]
     copied = series._copy_columns(ids, datetime.date.max)

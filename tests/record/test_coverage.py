@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 from predictions.coverage import PredictionRef, read_sections, render_coverage
 from predictions.models import Prediction
 
+pytestmark = pytest.mark.slow
+
 REFS = {
     "a-one": PredictionRef("a-one", "ai2027", "threshold", "2026-12-31"),
     "l-one": PredictionRef("l-one", "lambert", "event", "2027-12-31"),

@@ -11,7 +11,7 @@ from indicators.models import Indicator
 from predictions.record import RecordPaths
 from tests.factories import ObservationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 FILES = ("sources.yaml", "predictions.yaml", "indicators.yaml", "observations.csv")
 FILES += ("feeds.yaml",)

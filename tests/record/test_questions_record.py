@@ -11,7 +11,7 @@ from predictions import record
 from predictions.models import Prediction, Question
 from predictions.question_record import read_questions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def test_the_committed_questions_load_with_both_sides_each() -> None:

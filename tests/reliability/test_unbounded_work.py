@@ -12,7 +12,7 @@ from django.http import StreamingHttpResponse
 from indicators.models import Observation
 from tests.factories import IndicatorFactory, PredictionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 EXPORTS = [
     "/api/v1/observations/?format=csv",
