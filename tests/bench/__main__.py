@@ -29,6 +29,20 @@ TARGETS = [
         0.3,
     ),
     ("home page / bare view", ("http", "home", "ratio_to_bare"), ">=", 0.3),
+    *(
+        (
+            f"{page} cold / bare view",
+            ("http", f"{page}_cold", "ratio_to_bare"),
+            ">=",
+            0.3,
+        )
+        for page in (
+            "scoreboard",
+            "predictions_page",
+            "observations_page",
+            "indicator_observations",
+        )
+    ),
     ("load test: failed requests during ingest", ("load", "errors"), "<=", 0),
     ("load test: feed runs failed", ("load", "feeds", "failed"), "<=", 0),
 ]
@@ -36,8 +50,11 @@ QUERY_LIMIT = 6
 
 
 def bench_database_url(scale_name: str) -> str:
+    """The bench database, named after the configured one, so that two
+    checkouts with their own databases never drop each other's."""
     parts = urlsplit(os.environ.get("DATABASE_URL", DEFAULT_URL))
-    return urlunsplit(parts._replace(path=f"/tracker_bench_{scale_name}"))
+    name = parts.path.lstrip("/") or "tracker"
+    return urlunsplit(parts._replace(path=f"/{name}_bench_{scale_name}"))
 
 
 def recreate_database(url: str) -> None:
@@ -102,7 +119,13 @@ def markdown(report: dict) -> str:
     ]
     for row in report["verdicts"]:
         value = row["value"]
-        shown = f"{value:.3g}" if isinstance(value, float) else str(value)
+        shown = (
+            "none"
+            if value is None
+            else f"{value:.3g}"
+            if isinstance(value, float)
+            else str(value)
+        )
         met = {True: "yes", False: "**NO**", None: "not measured"}[row["met"]]
         lines.append(f"| {row['what']} | {shown} | {row['target']} | {met} |")
     ingest = report.get("ingest")
@@ -117,13 +140,30 @@ def markdown(report: dict) -> str:
     if http:
         lines += [
             "",
-            "Requests per second (median): "
-            + ", ".join(
-                f"{name} {data['rps']['median']:,.0f}" for name, data in http.items()
-            )
-            + ". Throttling is off in the benchmark: one load generator would be "
-            "throttled as a single client.",
+            "Every page, kept (served from the copy a process keeps) and cold (a "
+            "URL never seen, read from the database); requests per second "
+            "(median), share of the bare view, queries per request. Throttling "
+            "is off in the benchmark: one load generator would be throttled as "
+            "a single client.",
+            "",
+            "| page | kept req/s | kept / bare | cold req/s | cold / bare "
+            "| queries cold/kept |",
+            "| --- | --- | --- | --- | --- | --- |",
         ]
+        queries = report.get("queries", {})
+        for name, data in http.items():
+            if name.endswith("_cold"):
+                continue
+            cold = http.get(f"{name}_cold")
+            counts = queries.get(name)
+            cold_rps = f"{cold['rps']['median']:,.0f}" if cold else "—"
+            cold_share = share(cold["ratio_to_bare"]) if cold else "—"
+            count = f"{counts['cold']}/{counts['warm']}" if counts else "—"
+            lines.append(
+                f"| {name} | {data['rps']['median']:,.0f} "
+                f"| {share(data['ratio_to_bare'])} | {cold_rps} | {cold_share} "
+                f"| {count} |"
+            )
     load = report.get("load")
     if load:
         lines += [
@@ -135,6 +175,11 @@ def markdown(report: dict) -> str:
             f"feed runs wrote {load['feeds']['rows_new']:,} observations.",
         ]
     return "\n".join(lines) + "\n"
+
+
+def share(value: float | None) -> str:
+    """A ratio to the bare view, or a dash when the bare view failed."""
+    return "—" if value is None else f"{value:.2f}"
 
 
 def machine() -> str:

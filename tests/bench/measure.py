@@ -9,7 +9,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -239,29 +238,34 @@ def measure_worker_memory(env: dict) -> dict:
 
 # --- HTTP -----------------------------------------------------------------------
 
-ENDPOINTS = {
-    "bare": "/bench/bare/",
-    "scoreboard": "/api/v1/scoreboard/",
-    "predictions_page": "/api/v1/predictions/?page_size=50",
-    "home": "/",
-}
+
+def endpoints() -> dict[str, str]:
+    """Every page measured, by name; `bare` is the floor the others are
+    divided by. The detail pages take the record's first prediction and
+    indicator."""
+    from indicators.models import Indicator
+    from predictions.models import Prediction
+
+    prediction = Prediction.objects.order_by("pk").values_list("slug", flat=True)[0]
+    indicator = Indicator.objects.order_by("pk").values_list("slug", flat=True)[0]
+    return {
+        "bare": "/bench/bare/",
+        "scoreboard": "/api/v1/scoreboard/",
+        "predictions_page": "/api/v1/predictions/?page_size=50",
+        "observations_page": "/api/v1/observations/?page_size=50",
+        "indicator_observations": f"/api/v1/indicators/{indicator}/observations/",
+        "history": f"/api/v1/predictions/{prediction}/scores/",
+        "home": "/",
+        "questions": "/questions/",
+        "report_card": "/report-card/",
+        "methods": "/methods/",
+    }
 
 
-# The 50-row page with a query string never seen before, so never kept in
-# memory (tracker.memo): what a page costs when it is read from the database.
-UNKEPT = "predictions_page_unkept"
-EVERY_URL_NEW = """
-local threads = 0
-function setup(thread)
-  thread:set("id", threads)
-  threads = threads + 1
-end
-local n = 0
-function request()
-  n = n + 1
-  return wrk.format("GET", "%s&unkept=" .. id .. "-" .. n)
-end
-"""
+# Each page is also measured cold, on a second server whose page store keeps
+# nothing (tests/bench/settings.py): what a page costs read from the database.
+COLD = "_cold"
+COLD_ENV = {"BENCH_PAGE_STORE": "off"}
 
 
 def start_wrk(
@@ -326,37 +330,48 @@ def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
     return server
 
 
+def ratio(rps: float, bare: float | None) -> float | None:
+    """The share of the bare view's rate; none when the floor itself failed."""
+    return rps / bare if bare else None
+
+
 def measure_http(scale: Scale, env: dict, port: int = 8391) -> dict:
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed: apt-get install wrk")
-    server = start_gunicorn(env, port)
+    pages = endpoints()
+    kept = start_gunicorn(env, port)
+    cold = start_gunicorn({**env, **COLD_ENV}, port + 1)
     try:
-        samples: dict[str, list[dict]] = {name: [] for name in ENDPOINTS}
-        samples[UNKEPT] = []
-        for path in ENDPOINTS.values():
-            run_wrk(f"http://127.0.0.1:{port}{path}", scale.http_warmup)
-        with tempfile.TemporaryDirectory() as tmp:
-            unkept = Path(tmp) / "unkept.lua"
-            unkept.write_text(EVERY_URL_NEW % ENDPOINTS["predictions_page"])
-            for _ in range(scale.runs):
-                # Alternate with the bare view so that noise hits both alike.
-                for name, path in ENDPOINTS.items():
-                    url = f"http://127.0.0.1:{port}{path}"
-                    samples[name].append(run_wrk(url, scale.http_seconds))
-                process = start_wrk(
-                    f"http://127.0.0.1:{port}", scale.http_seconds, script=unkept
+        samples: dict[str, list[dict]] = {}
+        for path in pages.values():
+            for server_port in (port, port + 1):
+                run_wrk(f"http://127.0.0.1:{server_port}{path}", scale.http_warmup)
+        for _ in range(scale.runs):
+            # Alternate with the bare view so that noise hits both alike.
+            for name, path in pages.items():
+                samples.setdefault(name, []).append(
+                    run_wrk(f"http://127.0.0.1:{port}{path}", scale.http_seconds)
                 )
-                samples[UNKEPT].append(read_wrk(process))
+                if name != "bare":
+                    samples.setdefault(name + COLD, []).append(
+                        run_wrk(
+                            f"http://127.0.0.1:{port + 1}{path}", scale.http_seconds
+                        )
+                    )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    bare = statistics.median(s["rps"] for s in samples["bare"])
+        for server in (kept, cold):
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    floor = samples["bare"]
+    bare = statistics.median(s["rps"] for s in floor)
+    if any(s["non_2xx"] for s in floor):
+        bare = None
     report = {}
     for name, runs in samples.items():
         rps = [s["rps"] for s in runs]
         report[name] = {
             "rps": summarize(rps),
-            "ratio_to_bare": statistics.median(rps) / bare,
+            "ratio_to_bare": ratio(statistics.median(rps), bare),
             "errors": sum(s["non_2xx"] for s in runs),
             "socket_errors": [s["socket_errors"] for s in runs if s["socket_errors"]],
         }
@@ -364,13 +379,14 @@ def measure_http(scale: Scale, env: dict, port: int = 8391) -> dict:
 
 
 def measure_queries() -> dict:
-    """Queries per request, warm (second request) and cold (empty cache)."""
-    from django.core.cache import cache
+    """Queries per request of every page: cold (the page store emptied) and
+    warm (the same URL again)."""
+    from tracker import memo
 
     client = Client()
     counts = {}
-    for name, path in ENDPOINTS.items():
-        cache.clear()
+    for name, path in endpoints().items():
+        memo.RESPONSES.clear()
         with CaptureQueriesContext(connection) as cold:
             status = client.get(path).status_code
         with CaptureQueriesContext(connection) as warm:

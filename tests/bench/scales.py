@@ -15,6 +15,6 @@ class Scale:
 
 
 SCALES = {
-    "default": Scale("default", 1_000, 100, 1_000_000, 3, 10, 3, 60, 12),
+    "default": Scale("default", 1_000, 100, 1_000_000, 3, 5, 2, 60, 12),
     "small": Scale("small", 50, 10, 20_000, 1, 1, 1, 3, 2),
 }

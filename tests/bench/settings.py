@@ -21,3 +21,10 @@ REST_FRAMEWORK = {  # noqa: F405
     "DEFAULT_THROTTLE_CLASSES": [],
     "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None},
 }
+# The cold server: no process keeps a page, so every request renders it from
+# the database (the shared Redis copy of the scoreboard still serves it).
+if os.environ.get("BENCH_PAGE_STORE") == "off":
+    CACHES = {  # noqa: F405
+        **CACHES,  # noqa: F405
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
