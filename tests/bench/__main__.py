@@ -141,7 +141,7 @@ def markdown(report: dict) -> str:
         lines += [
             "",
             "Every page, kept (served from the copy a process keeps) and cold (a "
-            "URL never seen, read from the database); requests per second "
+            "server whose page store keeps nothing); requests per second "
             "(median), share of the bare view, queries per request. Throttling "
             "is off in the benchmark: one load generator would be throttled as "
             "a single client.",
