@@ -140,7 +140,7 @@ def markdown(report: dict) -> str:
     if http:
         lines += [
             "",
-            "Every page, kept (served from the copy a process keeps) and cold (a "
+            "Every page, kept (served from the copy a process keeps) and cold (on a "
             "server whose page store keeps nothing); requests per second "
             "(median), share of the bare view, queries per request. Throttling "
             "is off in the benchmark: one load generator would be throttled as "
