@@ -30,6 +30,9 @@ FIXTURES: dict[str, str] = {
     ),
     "Epoch AI funding rounds: Anthropic valuation": FUNDING,
     "Epoch AI funding rounds: leading lab valuation": FUNDING,
+    "SEC EDGAR XBRL: Meta purchases of property and equipment": (
+        "sec-meta/CIK0001326801.json"
+    ),
     **{
         f"Epoch AI chip counts: {family} {measure}": (
             f"epoch-chips/{file}_cumulative_totals.csv"

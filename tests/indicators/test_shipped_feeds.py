@@ -226,3 +226,66 @@ def test_fed_chip_counts_and_closes_derive_the_global_totals_and_the_return(
     assert value("sp500-return-2026", D(2026, 2, 20)) == pytest.approx(
         (6909.51 / 6845.50 - 1) * 100
     )
+
+
+META_CAPEX = "SEC EDGAR XBRL: Meta purchases of property and equipment"
+
+
+def test_sec_meta_capex_is_the_10k_years_public_from_their_filing(feed_server):
+    rows = run(feed_server, META_CAPEX)
+
+    # One row per calendar year, from the 10-K that first reported it; the
+    # 10-Qs' year-to-date figures are left out.
+    assert {
+        day: (row.value, row.published_on, row.note) for day, row in rows.items()
+    } == {
+        D(2018, 12, 31): (
+            pytest.approx(13.915),
+            D(2019, 1, 31),
+            "0001326801-19-000009",
+        ),
+        D(2019, 12, 31): (
+            pytest.approx(15.102),
+            D(2020, 1, 30),
+            "0001326801-20-000013",
+        ),
+        D(2020, 12, 31): (
+            pytest.approx(15.115),
+            D(2021, 1, 28),
+            "0001326801-21-000014",
+        ),
+    }
+    assert {row.tier for row in rows.values()} == {Tier.PRIMARY}
+
+
+def test_sec_meta_capex_run_twice_leaves_the_same_rows(feed_server):
+    feed = install_shipped_feeds(feed_server)[META_CAPEX]
+
+    def stored():
+        return sorted(
+            Observation.objects.filter(indicator=feed.indicator).values_list(
+                "date", "value", "published_on", "note"
+            )
+        )
+
+    assert ingest.run_feed(feed).outcome == Outcome.OK
+    first = stored()
+    second_run = ingest.run_feed(feed)
+
+    assert second_run.outcome in (Outcome.OK, Outcome.UNCHANGED), second_run.error
+    assert stored() == first
+    assert len(first) == 3
+
+
+def test_sec_meta_capex_fails_naming_the_field_a_changed_format_lacks(feed_server):
+    feed = install_shipped_feeds(feed_server)[META_CAPEX]
+    real = (FEEDS / FIXTURES[META_CAPEX]).read_text()
+    feed_server.route("/changed.json", body=real.replace('"filed":', '"filedOn":'))
+    type(feed).objects.filter(pk=feed.pk).update(url=feed_server.url("changed.json"))
+    feed.refresh_from_db()
+
+    fetch_run = ingest.run_feed(feed)
+
+    assert fetch_run.outcome == Outcome.FAILED
+    assert "'filed'" in fetch_run.error
+    assert not Observation.objects.filter(indicator=feed.indicator).exists()
