@@ -33,6 +33,9 @@ FIXTURES: dict[str, str] = {
     "SEC EDGAR XBRL: Meta purchases of property and equipment": (
         "sec-meta/CIK0001326801.json"
     ),
+    "SEC EDGAR XBRL: Meta principal payments on finance leases": (
+        "sec-meta/CIK0001326801.json"
+    ),
     **{
         f"Epoch AI chip counts: {family} {measure}": (
             f"epoch-chips/{file}_cumulative_totals.csv"

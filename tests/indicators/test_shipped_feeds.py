@@ -289,3 +289,15 @@ def test_sec_meta_capex_fails_naming_the_field_a_changed_format_lacks(feed_serve
     assert fetch_run.outcome == Outcome.FAILED
     assert "'filed'" in fetch_run.error
     assert not Observation.objects.filter(indicator=feed.indicator).exists()
+
+
+def test_sec_meta_finance_lease_principal_from_the_same_file(feed_server):
+    rows = run(feed_server, "SEC EDGAR XBRL: Meta principal payments on finance leases")
+
+    assert {day: (row.value, row.published_on) for day, row in rows.items()} == {
+        # First tagged in the 10-K for 2019, which gave 2017 and 2018 as zero.
+        D(2017, 12, 31): (0.0, D(2020, 1, 30)),
+        D(2018, 12, 31): (0.0, D(2020, 1, 30)),
+        D(2019, 12, 31): (pytest.approx(0.552), D(2020, 1, 30)),
+        D(2020, 12, 31): (pytest.approx(0.604), D(2021, 1, 28)),
+    }
