@@ -119,13 +119,7 @@ def markdown(report: dict) -> str:
     ]
     for row in report["verdicts"]:
         value = row["value"]
-        shown = (
-            "none"
-            if value is None
-            else f"{value:.3g}"
-            if isinstance(value, float)
-            else str(value)
-        )
+        shown = "none" if value is None else format_figure(value)
         met = {True: "yes", False: "**NO**", None: "not measured"}[row["met"]]
         lines.append(f"| {row['what']} | {shown} | {row['target']} | {met} |")
     ingest = report.get("ingest")
@@ -175,6 +169,10 @@ def markdown(report: dict) -> str:
             f"feed runs wrote {load['feeds']['rows_new']:,} observations.",
         ]
     return "\n".join(lines) + "\n"
+
+
+def format_figure(value: float | int) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
 def share(value: float | None) -> str:
