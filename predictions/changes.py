@@ -5,10 +5,11 @@ Every write that changes a page or an API answer ends here once it commits:
 - **Observations** added, changed or deleted (the admin, the API, a CSV import,
   a feed run, the seed loader). The ``indicators`` app announces them with its
   ``observations_changed`` signal and never imports this app;
-  ``on_observations_changed`` schedules one rescore of their indicators.
-- **A source, indicator or prediction** saved or deleted (``on_catalogue_edited``):
-  the cached scoreboard names them, so it is dropped, and every kept page goes
-  stale.
+  ``on_observations_changed`` schedules one rescore of their indicators, and
+  every kept page goes stale (the prediction and question pages chart them).
+- **A source, indicator, prediction or question** saved or deleted, or a
+  question's predictions changed (``on_catalogue_edited``): the cached
+  scoreboard names them, so it is dropped, and every kept page goes stale.
 - **Scores written** by a rescore, including one that an override set or
   cleared (``on_scores_written``): every kept page goes stale, the scoreboard is
   rebuilt and each status change is sent to the webhooks.
@@ -34,7 +35,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from indicators.models import Indicator
@@ -43,6 +44,7 @@ from predictions import scoreboard, tasks
 from predictions.models import (
     DeferredRescore,
     Prediction,
+    Question,
     Source,
     Webhook,
     WebhookDelivery,
@@ -64,19 +66,25 @@ def connect() -> None:
         on_observations_changed, dispatch_uid="changes-observations"
     )
     # Names and claims the scoreboard and the kept pages show besides scores.
-    for model in (Source, Indicator, Prediction):
+    for model in (Source, Indicator, Prediction, Question):
         for signal in (post_save, post_delete):
             signal.connect(
                 on_catalogue_edited,
                 sender=model,
                 dispatch_uid=f"changes-{signal is post_save}-{model.__name__}",
             )
+    m2m_changed.connect(
+        on_catalogue_edited,
+        sender=Question.predictions.through,
+        dispatch_uid="changes-question-predictions",
+    )
 
 
 # Observations
 
 
 def on_observations_changed(sender, *, indicator_ids: list[int], **kwargs) -> None:
+    memo.bump_version()
     fresh = [pk for pk in indicator_ids if _mark_pending(pk)]
     if fresh:
         _enqueue_rescore(fresh)
@@ -131,9 +139,10 @@ def clear_pending(indicator_ids: Iterable[int]) -> None:
 
 
 def on_catalogue_edited(sender, **kwargs) -> None:
-    """A source, indicator or prediction was saved or deleted: the cached
-    scoreboard names it, so it is dropped (and rebuilt on the next read), now
-    and after the commit, and every kept page goes stale."""
+    """A source, indicator, prediction or question was saved or deleted (or a
+    question's predictions changed): the cached scoreboard names it, so it is
+    dropped (and rebuilt on the next read), now and after the commit, and
+    every kept page goes stale."""
     scoreboard.forget_scoreboard()
     transaction.on_commit(scoreboard.forget_scoreboard)
     memo.bump_version()

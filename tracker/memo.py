@@ -18,6 +18,7 @@ after ``MEMO_SECONDS``, which bounds how stale a copy can be if a change
 happened while the cache was down and its new version was lost.
 """
 
+import functools
 import hashlib
 import math
 import time
@@ -27,7 +28,7 @@ from typing import Any
 
 from django.core.cache import BaseCache, cache, caches
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from rest_framework.request import Request
 
 VERSION_KEY = "record:version"
@@ -114,6 +115,25 @@ class Memo:
 
 
 RESPONSES = Memo()
+
+
+def kept_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Keep an HTML page's body in ``RESPONSES`` by its path.
+
+    For views whose page is a function of the record and the URL path alone:
+    no user, no form, no query string (one is ignored, so it cannot multiply
+    the copies). A view that raises (a 404) keeps nothing.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def render() -> bytes:
+            return view(request, *args, **kwargs).content
+
+        body = RESPONSES.get_or_render(f"page:{request.path}", render)
+        return HttpResponse(body)
+
+    return wrapper
 
 
 class KeptListMixin:

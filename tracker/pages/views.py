@@ -11,7 +11,6 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
@@ -96,20 +95,18 @@ def _history_figures(board: dict) -> dict | None:
     }
 
 
-def render_home() -> bytes:
-    html = render_to_string(
-        "tracker/home.html", home_context(scoreboard.get_scoreboard())
-    )
-    return html.encode()
+# The pages marked ``@memo.kept_page`` are functions of the record alone (no
+# user, no form, no query string), so each process keeps them until the record
+# changes (``tracker.memo``): a page costs one small cache read, not several
+# hundred template nodes and its queries.
 
 
 @require_safe
+@memo.kept_page
 def home(request: HttpRequest) -> HttpResponse:
-    """A function of the scoreboard alone (no user, no form), so it is kept
-    per process until the record changes (``tracker.memo``): the page every
-    reader opens first costs one small cache read, not several hundred
-    template nodes."""
-    return HttpResponse(memo.RESPONSES.get_or_render("page:home", render_home))
+    return render(
+        request, "tracker/home.html", home_context(scoreboard.get_scoreboard())
+    )
 
 
 class PredictionListView(ListView):
@@ -134,6 +131,7 @@ class PredictionListView(ListView):
 
 
 @require_safe
+@memo.kept_page
 def prediction_detail(request: HttpRequest, slug: str) -> HttpResponse:
     prediction = get_object_or_404(Prediction.objects.with_current_score(), slug=slug)
     observations = read_observations(prediction.indicator_id)
@@ -172,6 +170,7 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@memo.kept_page
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     predictions = Prediction.objects.filter(source=source).with_current_score()
@@ -189,6 +188,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@memo.kept_page
 def report_card_page(request: HttpRequest) -> HttpResponse:
     context = {
         "periods": standings.build_report_card(),
@@ -198,6 +198,7 @@ def report_card_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@memo.kept_page
 def question_list(request: HttpRequest) -> HttpResponse:
     sides, names = standings.sides_and_names()
     questions = [
@@ -216,6 +217,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@memo.kept_page
 def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.with_standings(), slug=slug)
     sides, names = standings.sides_and_names()
@@ -262,6 +264,7 @@ def _by_side(predictions: Iterable[Prediction], sides: tuple[str, str]) -> list[
 
 
 @require_safe
+@memo.kept_page
 def methods_page(request: HttpRequest) -> HttpResponse:
     """How every number is made, and each probability with the words or the
     distribution behind it."""
