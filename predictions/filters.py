@@ -5,7 +5,6 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import F, QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 
@@ -113,20 +112,6 @@ class PredictionPageFilter(PredictionFilter):
         if not (self.is_bound and self.form.cleaned_data.get("sort")):
             predictions = predictions.order_by(*PAGE_SORTS["deadline"][1])
         return predictions
-
-
-class PredictionFilterBackend(DjangoFilterBackend):
-    """Skips building the FilterSet (a deep copy of every filter) when no filter
-    parameter is given: the common case of a plain page."""
-
-    PARAMETERS = frozenset(PredictionFilter.base_filters)
-
-    def filter_queryset(
-        self, request: Request, queryset: QuerySet, view: Any
-    ) -> QuerySet:
-        if self.PARAMETERS.isdisjoint(request.query_params):
-            return queryset
-        return super().filter_queryset(request, queryset, view)
 
 
 class StatusChangeFilter(django_filters.FilterSet):

@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 from predictions import record, scoreboard, standings
 from predictions.filters import (
     PredictionFilter,
-    PredictionFilterBackend,
     PredictionOrdering,
     StatusChangeFilter,
 )
@@ -34,6 +33,7 @@ from predictions.serializers import (
     SourceSerializer,
     StatusChangeSerializer,
 )
+from tracker.filters import FilterBackend
 from tracker.memo import RESPONSES, KeptListMixin
 from tracker.pagination import ValuesPagination
 from tracker.renderers import CSVExportMixin
@@ -71,7 +71,7 @@ class PredictionViewSet(KeptListMixin, CSVExportMixin, viewsets.ReadOnlyModelVie
     pagination_class = PredictionPagination
     lookup_field = "slug"
     filterset_class = PredictionFilter
-    filter_backends = [PredictionFilterBackend, SearchFilter, PredictionOrdering]
+    filter_backends = [FilterBackend, SearchFilter, PredictionOrdering]
     search_fields = ["slug", "claim", "citation_section", "citation_url"]
     ordering_fields = ["deadline", "slug", "pace"]
     csv_columns = record.PREDICTION_FIELDS
