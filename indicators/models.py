@@ -169,6 +169,11 @@ DECIDING_TIERS = (Tier.PRIMARY, Tier.PRESS)
 DECIDING = Q(superseded_by__isnull=True, tier__in=DECIDING_TIERS)
 
 
+def is_deciding(tier: str, superseded_by_id: int | None) -> bool:
+    """``DECIDING`` for one row's values."""
+    return superseded_by_id is None and tier in DECIDING_TIERS
+
+
 class ObservationQuerySet(models.QuerySet):
     def for_indicator(self, indicator: Indicator | int) -> "ObservationQuerySet":
         return self.filter(indicator=indicator)
@@ -274,6 +279,13 @@ class Observation(models.Model):
 
     class Meta:
         ordering = ["indicator", "date"]
+        indexes = [
+            # The API's lists, in their order: a page reads its rows from the
+            # index, however many precede them, superseded values included.
+            models.Index(
+                fields=["indicator", "date", "id"], name="observation_list_order"
+            ),
+        ]
         constraints = [
             # The natural key: the same source's current value for the same
             # indicator and date is updated, never duplicated. A value the
@@ -325,7 +337,7 @@ class Observation(models.Model):
 
     @property
     def is_deciding(self) -> bool:
-        return self.superseded_by_id is None and self.tier in DECIDING_TIERS
+        return is_deciding(self.tier, self.superseded_by_id)
 
 
 class FeedFormat(models.TextChoices):

@@ -31,6 +31,8 @@ from indicators.serializers import (
     ObservationWriteResponseSerializer,
     SavedObservation,
 )
+from tracker.memo import KeptListMixin
+from tracker.pagination import CappedCountPagination
 from tracker.parsers import JSONParser
 from tracker.renderers import CSVExportMixin
 
@@ -79,11 +81,17 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["name", "slug", "category"]
 
 
+class ObservationPagination(CappedCountPagination):
+    value_names = ObservationSerializer.VALUE_NAMES
+    value_expressions = ObservationSerializer.VALUE_EXPRESSIONS
+
+
 @extend_schema_view(list=extend_schema(parameters=[CSV_PARAMETER]))
-class IndicatorObservationList(CSVExportMixin, generics.ListAPIView):
+class IndicatorObservationList(KeptListMixin, CSVExportMixin, generics.ListAPIView):
     """The observations of one indicator, oldest first."""
 
     serializer_class = ObservationSerializer
+    pagination_class = ObservationPagination
     filterset_class = ObservationDateFilter
     search_fields: list[str] = []
     ordering_fields = ["date", "value"]
@@ -94,9 +102,11 @@ class IndicatorObservationList(CSVExportMixin, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Observation.objects.none()
         indicator = get_object_or_404(Indicator, slug=self.kwargs["slug"])
+        # The related rows are for the CSV export; a JSON page reads
+        # ``.values()`` rows, which ignore them.
         return indicator.observations.select_related(
             "indicator", "superseded_by"
-        ).order_by("date")
+        ).order_by("date", "id")
 
     def get_export_rows(
         self, observations: Iterable[Observation]
@@ -140,12 +150,15 @@ class IndicatorObservationList(CSVExportMixin, generics.ListAPIView):
     ),
 )
 class ObservationViewSet(
-    CSVExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+    KeptListMixin, CSVExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 ):
+    # The order of an index (observation_list_order): a page reads its rows
+    # straight from it. By slug, each page would sort an indicator's rows.
     queryset = Observation.objects.select_related(
         "indicator", "superseded_by"
-    ).order_by("indicator__slug", "date", "id")
+    ).order_by("indicator_id", "date", "id")
     serializer_class = ObservationSerializer
+    pagination_class = ObservationPagination
     filterset_class = ObservationFilter
     search_fields = ["source_title", "indicator__slug"]
     ordering_fields = ["date", "value", "created_at"]

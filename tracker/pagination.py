@@ -1,10 +1,15 @@
 """The one pagination of the API: pages of 50, up to 200 on request."""
 
+import math
+from functools import cached_property
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from rest_framework import pagination
+
+# A list counts its matching rows up to this many; past it, ``count`` is null.
+COUNT_LIMIT = 1_000
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -42,3 +47,103 @@ class ValuesPagination(PageNumberPagination):
 
     def django_paginator_class(self, queryset: QuerySet, page_size: int) -> Paginator:
         return ValuesPaginator(queryset, page_size, names=self.value_names)
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most ``limit`` rows, and reads each page as ``.values()`` rows.
+
+    Counting every matching row costs about as much as reading them all (tens
+    of milliseconds at a million observations); counting up to the limit reads
+    a thousand index entries. Past the limit ``count`` is None, and a page reads
+    one row beyond its end to know whether another follows, so its links never
+    need the count.
+    """
+
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        names: tuple,
+        expressions: dict,
+        limit: int,
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.names = names
+        self.expressions = expressions
+        self.limit = limit
+
+    @cached_property
+    def count(self) -> int | None:
+        counted = self.object_list[: self.limit + 1].count()
+        return counted if counted <= self.limit else None
+
+    @cached_property
+    def num_pages(self) -> float:
+        """Infinite while the count is unknown: more pages than the limit covers."""
+        return math.inf if self.count is None else super().num_pages
+
+    def validate_number(self, number: Any) -> int:
+        if self.count is not None:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.values(*self.names, **self.expressions)[
+                bottom : bottom + self.per_page + 1
+            ]
+        )
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return CappedPage(
+            rows[: self.per_page], number, self, more=len(rows) > self.per_page
+        )
+
+
+class CappedPage(Page):
+    def __init__(self, rows: list, number: int, paginator: Paginator, *, more: bool):
+        super().__init__(rows, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+
+class CappedCountPagination(PageNumberPagination):
+    """Pages of ``.values(*value_names, **value_expressions)`` rows with a count
+    capped at ``COUNT_LIMIT``, for lists that grow without bound (observations)."""
+
+    value_names: tuple[str, ...] = ()
+    value_expressions: dict[str, Any] = {}
+    # No "last" page and no numbered controls: the last page may be unknown.
+    last_page_strings = ()
+    template = None
+
+    def django_paginator_class(self, queryset: QuerySet, page_size: int) -> Paginator:
+        return CappedCountPaginator(
+            queryset,
+            page_size,
+            names=self.value_names,
+            expressions=self.value_expressions,
+            limit=COUNT_LIMIT,
+        )
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"] = {
+            "type": "integer",
+            "nullable": True,
+            "example": 123,
+            "description": f"The number of matching rows, or null when there are "
+            f"more than {COUNT_LIMIT:,}: follow `next` to the end.",
+        }
+        return response

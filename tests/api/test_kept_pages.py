@@ -185,3 +185,33 @@ def test_a_body_over_the_size_limit_is_not_kept(monkeypatch):
     monkeypatch.setattr(memo, "MAX_BYTES", 3)
 
     assert rendered(memo.Memo(), ["page", "page"], b"four") == ["page", "page"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/observations/", "/api/v1/indicators/kept/observations/"]
+)
+def test_an_observation_list_is_kept_until_a_value_comes_in(
+    api_client, writer_client, django_capture_on_commit_callbacks, monkeypatch, url
+):
+    # The rescore waits out its debounce; the list must not wait for it.
+    monkeypatch.setattr(changes, "_enqueue_rescore", lambda indicator_ids: None)
+    indicator = ObservationFactory(indicator__slug="kept").indicator
+    _, queries = read_twice(api_client, url)
+    assert queries == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = writer_client.post(
+            "/api/v1/observations/",
+            {
+                "indicator": indicator.slug,
+                "date": "2025-03-01",
+                "value": 61.5,
+                "source_url": "https://example.org/new",
+                "source_title": "A new value",
+            },
+            format="json",
+        )
+    assert response.status_code == 201
+
+    values = [row["value"] for row in api_client.get(url).json()["results"]]
+    assert 61.5 in values
