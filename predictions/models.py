@@ -283,6 +283,10 @@ class Prediction(models.Model):
 
     class Meta:
         ordering = ["deadline", "slug"]
+        # The lists' default order: a page is read from the index, not sorted.
+        indexes = [
+            models.Index(fields=["deadline", "slug"], name="prediction_list_order")
+        ]
         constraints = [
             models.CheckConstraint(
                 name="prediction_deadline_range",

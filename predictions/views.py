@@ -90,7 +90,7 @@ class PredictionViewSet(KeptListMixin, CSVExportMixin, viewsets.ReadOnlyModelVie
         return map(record.prediction_to_dict, predictions)
 
 
-class PredictionScoreList(generics.ListAPIView):
+class PredictionScoreList(KeptListMixin, generics.ListAPIView):
     """A prediction's score history, newest first."""
 
     serializer_class = ScoreSerializer

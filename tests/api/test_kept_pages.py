@@ -215,3 +215,18 @@ def test_an_observation_list_is_kept_until_a_value_comes_in(
 
     values = [row["value"] for row in api_client.get(url).json()["results"]]
     assert 61.5 in values
+
+
+def test_a_score_history_is_kept_until_the_next_rescore(api_client):
+    prediction = PredictionFactory(target=80.0)
+    ObservationFactory(
+        indicator=prediction.indicator, date=datetime.date(2025, 6, 1), value=70.0
+    )
+    url = f"/api/v1/predictions/{prediction.slug}/scores/"
+    assert api_client.get(url).json()["count"] == 0
+    _, queries = read_twice(api_client, url)
+    assert queries == 0
+
+    services.rescore_predictions()
+
+    assert api_client.get(url).json()["count"] == 1

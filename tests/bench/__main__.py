@@ -5,6 +5,7 @@ import datetime
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -12,40 +13,67 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from tests.bench.scales import SCALES
+from tests.bench.scales import COLD, GROUPS, SCALES, Scale
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tracker"
-# Each target: (section, key path, comparison, limit, what it means).
-TARGETS = [
-    ("bulk ingest / raw COPY", ("ingest", "ratio"), ">=", 0.5),
-    ("full rescore, seconds", ("rescore", "full_seconds", "median"), "<=", 1.0),
-    ("incremental speed-up over full", ("rescore", "speedup"), ">=", 20.0),
-    ("worker peak memory, MB", ("memory", "peak_mb"), "<", 300.0),
-    ("scoreboard / bare view", ("http", "scoreboard", "ratio_to_bare"), ">=", 0.6),
-    (
-        "50-row page / bare view",
-        ("http", "predictions_page", "ratio_to_bare"),
-        ">=",
-        0.3,
-    ),
-    ("home page / bare view", ("http", "home", "ratio_to_bare"), ">=", 0.3),
-    *(
+COLD_PAGES = (
+    "scoreboard",
+    "predictions_page",
+    "observations_page",
+    "indicator_observations",
+)
+
+
+def targets(scale: Scale) -> list[tuple]:
+    """Each target: (what, key path in the report, comparison, limit)."""
+    return [
+        ("bulk ingest / raw COPY", ("ingest", "ratio"), ">=", 0.5),
         (
-            f"{page} cold / bare view",
-            ("http", f"{page}_cold", "ratio_to_bare"),
+            "full rescore, seconds",
+            ("rescore", "full_seconds", "median"),
+            "<=",
+            scale.rescore_limit,
+        ),
+        ("incremental speed-up over full", ("rescore", "speedup"), ">=", 20.0),
+        *(
+            [("history rescore, seconds", ("history", "seconds", "median"), "<=", 30.0)]
+            if scale.history
+            else []
+        ),
+        ("worker peak memory, MB", ("memory", "peak_mb"), "<", scale.memory_limit),
+        ("scoreboard / bare view", ("http", "scoreboard", "ratio_to_bare"), ">=", 0.6),
+        (
+            "50-row page / bare view",
+            ("http", "predictions_page", "ratio_to_bare"),
             ">=",
             0.3,
-        )
-        for page in (
-            "scoreboard",
-            "predictions_page",
-            "observations_page",
-            "indicator_observations",
-        )
-    ),
-    ("load test: failed requests during ingest", ("load", "errors"), "<=", 0),
-    ("load test: feed runs failed", ("load", "feeds", "failed"), "<=", 0),
-]
+        ),
+        ("home page / bare view", ("http", "home", "ratio_to_bare"), ">=", 0.3),
+        *(
+            (
+                f"{page} cold / bare view",
+                ("http", f"{page}_cold", "ratio_to_bare"),
+                ">=",
+                0.3,
+            )
+            for page in COLD_PAGES
+        ),
+        *(
+            [
+                (
+                    "load test: failed requests during ingest",
+                    ("load", "errors"),
+                    "<=",
+                    0,
+                ),
+                ("load test: feed runs failed", ("load", "feeds", "failed"), "<=", 0),
+            ]
+            if scale.load_seconds
+            else []
+        ),
+    ]
+
+
 QUERY_LIMIT = 6
 
 
@@ -77,23 +105,16 @@ def dig(report: dict, path: tuple) -> float | None:
     return value
 
 
-def verdicts(report: dict) -> list[dict]:
+def verdicts(report: dict, scale: Scale) -> list[dict]:
     rows = []
-    for label, path, comparison, limit in TARGETS:
+    for label, path, comparison, limit in targets(scale):
         value = dig(report, path)
-        met = (
-            None
-            if value is None
-            else {">=": value >= limit, "<=": value <= limit, "<": value < limit}[
-                comparison
-            ]
-        )
         rows.append(
             {
                 "what": label,
                 "value": value,
                 "target": f"{comparison} {limit:g}",
-                "met": met,
+                "met": None if value is None else met(value, comparison, limit),
             }
         )
     for name, counts in report.get("queries", {}).items():
@@ -109,6 +130,10 @@ def verdicts(report: dict) -> list[dict]:
     return rows
 
 
+def met(value: float, comparison: str, limit: float) -> bool:
+    return {">=": value >= limit, "<=": value <= limit, "<": value < limit}[comparison]
+
+
 def markdown(report: dict) -> str:
     lines = [
         f"Benchmark at scale `{report['scale']}` on {report['date']}, "
@@ -122,6 +147,14 @@ def markdown(report: dict) -> str:
         shown = "none" if value is None else format_figure(value)
         met = {True: "yes", False: "**NO**", None: "not measured"}[row["met"]]
         lines.append(f"| {row['what']} | {shown} | {row['target']} | {met} |")
+    history = report.get("history")
+    if history:
+        lines += [
+            "",
+            f"History rescore: {history['months']} month-ends, {history['scores']:,} "
+            f"scores, {history['seconds']['median']:.1f} s (median of "
+            f"{history['seconds']['runs']}).",
+        ]
     ingest = report.get("ingest")
     if ingest:
         lines += [
@@ -227,10 +260,19 @@ def run(scale_name: str, output: Path) -> dict:
         ),
         ("record", lambda: measure.build_scored_record(scale)),
         ("rescore", lambda: measure.measure_rescore(scale)),
+        *(
+            [("history", lambda: measure.measure_history(scale))]
+            if scale.history
+            else []
+        ),
         ("memory", lambda: measure.measure_worker_memory(dict(os.environ))),
         ("queries", measure.measure_queries),
         ("http", lambda: measure.measure_http(scale, dict(os.environ))),
-        ("load", lambda: load.measure_load(scale, dict(os.environ))),
+        *(
+            [("load", lambda: load.measure_load(scale, dict(os.environ)))]
+            if scale.load_seconds
+            else []
+        ),
     ]
     for name, stage in stages:
         started = time.perf_counter()
@@ -241,18 +283,146 @@ def run(scale_name: str, output: Path) -> dict:
             file=sys.stderr,
             flush=True,
         )
-    report["verdicts"] = verdicts(report)
+    report["verdicts"] = verdicts(report, scale)
     output.mkdir(parents=True, exist_ok=True)
     (output / "report.json").write_text(json.dumps(report, indent=2, default=str))
     (output / "report.md").write_text(markdown(report))
     return report
 
 
+def run_group(names: tuple[str, ...], output: Path) -> str:
+    """Each scale in its own process (settings are read once per process),
+    then the growth table over their reports."""
+    reports = []
+    for name in names:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tests.bench",
+                "--scale",
+                name,
+                "--output",
+                str(output / name),
+            ],
+            check=True,
+        )
+        reports.append(json.loads((output / name / "report.json").read_text()))
+    table = growth_markdown(reports)
+    (output / "growth.md").write_text(table)
+    return table
+
+
+def growth_markdown(reports: list[dict]) -> str:
+    """One column per scale: how each measure grows with the record."""
+    names = [report["scale"] for report in reports]
+    lines = [
+        f"Growth on {reports[0]['date']}, {reports[0]['machine']}; "
+        "medians of three runs.",
+        "",
+        "| measure | " + " | ".join(names) + " |",
+        "| --- |" + " --- |" * len(names),
+    ]
+
+    def row(what: str, values: list) -> None:
+        lines.append(f"| {what} | " + " | ".join(values) + " |")
+
+    def figure(report: dict, path: tuple, pattern: str = "{:,.2f}") -> str:
+        value = dig(report, path)
+        return "—" if value is None else pattern.format(value)
+
+    row("predictions", [f"{r['sizes']['predictions']:,}" for r in reports])
+    row("observations", [f"{r['sizes']['observations']:,}" for r in reports])
+    row(
+        "full rescore, s",
+        [figure(r, ("rescore", "full_seconds", "median")) for r in reports],
+    )
+    row(
+        "incremental rescore, s",
+        [
+            figure(r, ("rescore", "incremental_seconds", "median"), "{:.3f}")
+            for r in reports
+        ],
+    )
+    row(
+        "worker peak memory, MB",
+        [figure(r, ("memory", "peak_mb"), "{:.0f}") for r in reports],
+    )
+    row(
+        "bulk ingest, rows/s",
+        [figure(r, ("ingest", "bulk_rows_per_second"), "{:,.0f}") for r in reports],
+    )
+    for page in reports[0].get("http", {}):
+        if page.endswith(COLD):
+            continue
+        for kind, key in (("kept", page), ("cold", page + COLD)):
+            if key not in reports[0]["http"]:
+                continue
+            row(
+                f"{page} {kind}, req/s (share of bare)",
+                [
+                    figure(r, ("http", key, "rps", "median"), "{:,.0f}")
+                    + f" ({share(dig(r, ('http', key, 'ratio_to_bare')))})"
+                    for r in reports
+                ],
+            )
+        row(
+            f"{page} queries cold/kept",
+            [
+                "/".join(str(dig(r, ("queries", page, k))) for k in ("cold", "warm"))
+                for r in reports
+            ],
+        )
+    lines += ["", *growth_verdicts(reports)]
+    return "\n".join(lines) + "\n"
+
+
+def growth_verdicts(reports: list[dict]) -> list[str]:
+    """The targets that compare scales: each scale's own are in its report."""
+    lines = []
+    for report in reports:
+        for verdict in report["verdicts"]:
+            if verdict["what"] in ("full rescore, seconds", "worker peak memory, MB"):
+                shown = (
+                    "none"
+                    if verdict["value"] is None
+                    else format_figure(verdict["value"])
+                )
+                state = {True: "met", False: "NOT met", None: "not measured"}[
+                    verdict["met"]
+                ]
+                lines.append(
+                    f"- {report['scale']}: {verdict['what']} {shown} "
+                    f"(target {verdict['target']}): {state}."
+                )
+    counts = {
+        page: {
+            tuple(report["queries"][page][k] for k in ("cold", "warm"))
+            for report in reports
+        }
+        for page in reports[0].get("queries", {})
+    }
+    changed = sorted(page for page, seen in counts.items() if len(seen) > 1)
+    lines.append(
+        "- Queries per request the same at every scale: "
+        + ("met." if not changed else f"NOT met ({', '.join(changed)}).")
+    )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", choices=sorted(SCALES), default="default")
+    parser.add_argument(
+        "--scale",
+        choices=sorted([*SCALES, *GROUPS]),
+        default="default",
+        help="one scale, or large: 1x, 3x and 10x with a growth table",
+    )
     parser.add_argument("--output", type=Path, default=Path("bench-output"))
     args = parser.parse_args()
+    if args.scale in GROUPS:
+        print(run_group(GROUPS[args.scale], args.output))
+        return
     report = run(args.scale, args.output)
     print(markdown(report))
 

@@ -18,7 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.bench.scales import Scale
+from tests.bench.scales import COLD, Scale
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,12 +44,13 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def make_rows(scale: Scale, indicators: list) -> list:
-    """Observations spread over the indicators: per indicator, a growing series
-    reported by several sources per date, inside each indicator's range."""
+    """``scale.ingest_rows`` observations spread over the indicators: per
+    indicator, a growing series reported by several sources per date, inside
+    each indicator's range."""
     from indicators.upsert import ObservationRow
 
     rng = random.Random(1)
-    per_indicator = scale.observations // len(indicators)
+    per_indicator = scale.ingest_rows // len(indicators)
     dates_per_indicator = max(1, per_indicator // SOURCES_PER_DATE)
     start = datetime.date(2020, 1, 1)
     rows = []
@@ -178,6 +179,19 @@ def measure_rescore(scale: Scale) -> dict:
     }
 
 
+def measure_history(scale: Scale) -> dict:
+    """Every prediction scored as of each month-end since its source's
+    publication (``rescore --history``), as many times as the scale says."""
+    from predictions import services
+
+    summaries = [services.rescore_history() for _ in range(scale.runs)]
+    return {
+        "seconds": summarize([summary.seconds for summary in summaries]),
+        "months": summaries[0].months,
+        "scores": summaries[0].scores,
+    }
+
+
 def wait_for(check: Callable[[], bool], *, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -244,10 +258,11 @@ def endpoints() -> dict[str, str]:
     divided by. The detail pages take the record's first prediction and
     indicator."""
     from indicators.models import Indicator
-    from predictions.models import Prediction
+    from predictions.models import Prediction, Source
 
     prediction = Prediction.objects.order_by("pk").values_list("slug", flat=True)[0]
     indicator = Indicator.objects.order_by("pk").values_list("slug", flat=True)[0]
+    source = Source.objects.order_by("pk").values_list("slug", flat=True)[0]
     return {
         "bare": "/bench/bare/",
         "scoreboard": "/api/v1/scoreboard/",
@@ -259,12 +274,13 @@ def endpoints() -> dict[str, str]:
         "questions": "/questions/",
         "report_card": "/report-card/",
         "methods": "/methods/",
+        "source": f"/sources/{source}/",
+        "prediction": f"/predictions/{prediction}/",
     }
 
 
 # Each page is also measured cold, on a second server whose page store keeps
 # nothing (tests/bench/settings.py): what a page costs read from the database.
-COLD = "_cold"
 COLD_ENV = {"BENCH_PAGE_STORE": "off"}
 
 

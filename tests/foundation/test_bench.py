@@ -27,7 +27,52 @@ def test_the_small_benchmark_reports_every_figure_beside_its_target(tmp_path):
     assert measured["bulk ingest / raw COPY"]["value"] > 0
     assert measured["full rescore, seconds"]["value"] > 0
     assert measured["worker peak memory, MB"]["value"] > 0
+    assert measured["history rescore, seconds"]["value"] > 0
+    assert report["history"]["months"] > 0
+    assert report["http"]["prediction_cold"]["errors"] == 0
     assert report["http"]["scoreboard"]["errors"] == 0
     assert report["load"]["errors"] == 0
     assert report["load"]["feeds"]["succeeded"] == report["load"]["feeds"]["runs"] > 0
     assert "| measure | value | target | met |" in (tmp_path / "report.md").read_text()
+
+
+def fake_report(scale: str, rescore: float, queries: int) -> dict:
+    from tests.bench.__main__ import verdicts
+    from tests.bench.scales import SCALES
+
+    report = {
+        "scale": scale,
+        "date": "2026-12-04",
+        "machine": "2 cores",
+        "sizes": {"predictions": 1_000, "observations": 1_000_000},
+        "rescore": {
+            "full_seconds": {"median": rescore},
+            "incremental_seconds": {"median": 0.01},
+        },
+        "memory": {"peak_mb": 200.0},
+        "ingest": {"bulk_rows_per_second": 30_000.0},
+        "http": {
+            "scoreboard": {"rps": {"median": 900.0}, "ratio_to_bare": 0.9},
+            "scoreboard_cold": {"rps": {"median": 300.0}, "ratio_to_bare": 0.3},
+        },
+        "queries": {"scoreboard": {"cold": queries, "warm": 0}},
+    }
+    report["verdicts"] = verdicts(report, SCALES[scale])
+    return report
+
+
+def test_the_growth_table_has_a_column_per_scale_and_judges_across_them():
+    from tests.bench.__main__ import growth_markdown
+
+    table = growth_markdown([fake_report("1x", 0.8, 6), fake_report("10x", 12.0, 7)])
+
+    assert "| measure | 1x | 10x |" in table
+    assert "| full rescore, s | 0.80 | 12.00 |" in table
+    assert (
+        "| scoreboard cold, req/s (share of bare) | 300 (0.30) | 300 (0.30) |" in table
+    )
+    assert "- 1x: full rescore, seconds 0.8 (target <= 1): met." in table
+    assert "- 10x: full rescore, seconds 12 (target <= 10): NOT met." in table
+    assert (
+        "- Queries per request the same at every scale: NOT met (scoreboard)." in table
+    )
