@@ -14,7 +14,13 @@ Formulas:
   ``factor``: the same as a ratio (2 for a doubling);
 - ``return``: one input's change from its last value on or before ``start``
   to each later value, in percent;
-- ``share``: the first input over the second, in percent, per period.
+- ``share``: the first input over the second, in percent, per period;
+- ``calendar``: a company's fiscal-year totals (the first input) moved to the
+  calendar year with its year-to-date totals at December 31 (the second): the
+  fiscal year ending in year Y, less its part in Y-1 (the year-to-date at
+  December 31 of Y-1), plus the next fiscal year's part in Y (the year-to-date
+  at December 31 of Y). For a fiscal year that ends in March, June or
+  September, as Microsoft's ends on June 30.
 """
 
 import datetime
@@ -111,6 +117,8 @@ def compute(
                 value = 100 * parts[0].value / parts[1].value
             result.append(DerivedPoint(day, value, parts))
         return result
+    if formula == Formula.CALENDAR:
+        return _calendar_years(*inputs)
     (points,) = inputs
     ordered = sorted(points, key=lambda p: p.date)
     if formula in (Formula.GROWTH, Formula.FACTOR):
@@ -131,6 +139,27 @@ def compute(
             if p.date > start
         ]
     raise ValueError(f"unknown formula {formula!r}")
+
+
+def _calendar_years(
+    fiscal_years: Sequence[Point], to_december: Sequence[Point]
+) -> list[DerivedPoint]:
+    """Each December 31 with the year-to-date a year before it and the fiscal
+    year that ends between the two: that fiscal year's total, less its part
+    before January 1, plus the next fiscal year's part up to December 31."""
+    ordered = sorted(to_december, key=lambda p: p.date)
+    result = []
+    for point in ordered:
+        before = _a_year_before(ordered, point)
+        if before is None:
+            continue
+        ending = [f for f in fiscal_years if before.date < f.date < point.date]
+        if len(ending) != 1:
+            continue
+        (fiscal,) = ending
+        value = fiscal.value - before.value + point.value
+        result.append(DerivedPoint(point.date, value, (fiscal, before, point)))
+    return result
 
 
 def _growth(formula: str, before: Point, point: Point) -> float:
@@ -157,21 +186,46 @@ def source_url(indicator: Indicator) -> str:
 
 
 def derivations_using(indicator_ids: Iterable[int]) -> list[Derivation]:
-    """The derivations with an input among ``indicator_ids``, or of them."""
+    """The derivations of these indicators, those with an input among them, and
+    so on down the chain (a derivation may use another's indicator), each after
+    the derivations its inputs come from."""
+    everything = list(Derivation.objects.select_related("indicator"))
     wanted = set(indicator_ids)
     slugs = set(Indicator.objects.filter(pk__in=wanted).values_list("slug", flat=True))
-    return [
-        derivation
-        for derivation in Derivation.objects.select_related("indicator")
-        if derivation.indicator_id in wanted or slugs & set(derivation.inputs)
-    ]
+    chosen: list[Derivation] = []
+    grown = True
+    while grown:
+        grown = False
+        for derivation in everything:
+            if derivation in chosen:
+                continue
+            if derivation.indicator_id in wanted or slugs & set(derivation.inputs):
+                chosen.append(derivation)
+                slugs.add(derivation.indicator.slug)
+                grown = True
+    return in_dependency_order(chosen)
+
+
+def in_dependency_order(derivations: Sequence[Derivation]) -> list[Derivation]:
+    """Each derivation after those whose indicators it takes as inputs."""
+    pending = list(derivations)
+    done: list[Derivation] = []
+    while pending:
+        made = {d.indicator.slug for d in pending}
+        ready = [d for d in pending if not made & set(d.inputs)]
+        if not ready:  # a cycle (each derived from the other): no order fits
+            ready = pending
+        done += ready
+        pending = [d for d in pending if d not in ready]
+    return done
 
 
 def recompute(indicator_ids: Iterable[int] | None = None) -> list[int]:
-    """Recompute the derivations that use these indicators (all if None);
-    returns the ids of the derived indicators whose values changed."""
+    """Recompute the derivations that use these indicators (all if None), the
+    derivations that use theirs in turn, inputs first; returns the ids of the
+    derived indicators whose values changed."""
     derivations = (
-        list(Derivation.objects.select_related("indicator"))
+        in_dependency_order(list(Derivation.objects.select_related("indicator")))
         if indicator_ids is None
         else derivations_using(indicator_ids)
     )

@@ -526,6 +526,7 @@ class Formula(models.TextChoices):
     FACTOR = "factor", "Year-on-year growth of one input, as a factor (x)"
     RETURN = "return", "Change of one input since a start date (%)"
     SHARE = "share", "First input over the second (%)"
+    CALENDAR = "calendar", "A fiscal year's total moved to the calendar year"
 
 
 class Period(models.TextChoices):
@@ -540,6 +541,7 @@ FORMULA_INPUTS = {
     Formula.FACTOR: 1,
     Formula.RETURN: 1,
     Formula.SHARE: 2,
+    Formula.CALENDAR: 2,
 }
 
 

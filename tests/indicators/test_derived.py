@@ -62,6 +62,36 @@ def test_a_share_divides_the_first_input_by_the_second_on_the_same_date():
     assert share.value == 25
 
 
+def test_calendar_moves_a_june_fiscal_year_to_the_calendar_year():
+    # Fiscal years to June 30 and the six months to each December 31.
+    fiscal = [point("fy", D(2024, 6, 30), 44.5), point("fy", D(2025, 6, 30), 64.6)]
+    first_half = [
+        point("h1", D(2023, 12, 31), 21.0),
+        point("h1", D(2024, 12, 31), 35.0),
+        point("h1", D(2025, 12, 31), 50.0),
+    ]
+
+    points = derived.compute("calendar", [fiscal, first_half])
+
+    # 2024: fiscal 2024 less July-December 2023 plus July-December 2024.
+    assert [(p.date, p.value) for p in points] == [
+        (D(2024, 12, 31), pytest.approx(44.5 - 21 + 35)),
+        (D(2025, 12, 31), pytest.approx(64.6 - 35 + 50)),
+    ]
+    assert [p.indicator for p in points[0].inputs] == ["fy", "h1", "h1"]
+
+
+def test_calendar_needs_the_fiscal_year_between_two_decembers():
+    first_half = [point("h1", D(2023, 12, 31), 21), point("h1", D(2024, 12, 31), 35)]
+
+    # No fiscal year ends between them, or no December a year earlier.
+    assert derived.compute("calendar", [[], first_half]) == []
+    assert (
+        derived.compute("calendar", [[point("fy", D(2025, 6, 30), 64)], first_half[1:]])
+        == []
+    )
+
+
 def test_a_derived_value_is_press_if_any_input_is_and_public_when_the_last_was():
     a = Point(
         "a", D(2025, 12, 31), 1, "primary", D(2026, 1, 30), "https://a.example.com"
@@ -81,6 +111,27 @@ def test_a_share_takes_two_inputs():
     )
     with pytest.raises(ValidationError, match="share takes 2 input"):
         derivation.full_clean()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["full", "incremental"])
+def test_a_derivation_of_a_derived_indicator_is_recomputed_after_it(path):
+    part = IndicatorFactory(slug="capex-part")
+    total = IndicatorFactory(slug="capex-total", min_value=0, max_value=None)
+    growth = IndicatorFactory(slug="capex-growth", min_value=None, max_value=None)
+    # The growth is declared first: the order of the record must not matter.
+    Derivation.objects.create(indicator=growth, formula="growth", inputs=[total.slug])
+    Derivation.objects.create(indicator=total, formula="sum", inputs=[part.slug])
+    ObservationFactory(indicator=part, date=D(2024, 12, 31), value=200)
+    ObservationFactory(indicator=part, date=D(2025, 12, 31), value=300)
+
+    if path == "full":
+        services.rescore_predictions()
+    else:
+        services.rescore_indicators(indicator_ids=[part.pk])
+
+    (row,) = Observation.objects.filter(indicator=growth)
+    assert (row.date, row.value) == (D(2025, 12, 31), 50)
 
 
 @pytest.mark.django_db
