@@ -15,7 +15,9 @@ the measured one. These rules need the whole record at once, and fail it:
 One more is a notice, not a failure, since an untraced row may be kept as an
 aggregator with its reason (EVIDENCE.md): ``aggregator-would-decide``, a
 prediction whose status would differ if the aggregator rows counted, which
-says where tracing a number to its producer would change a verdict.
+says where tracing a number to its producer would change a verdict. It counts
+the values the record's derivations (derived.yaml) give from its deciding rows,
+as the site's rescore does.
 """
 
 import datetime
@@ -27,8 +29,10 @@ from urllib.parse import urlsplit
 import numpy as np
 from django.utils import timezone
 
-from indicators.models import DECIDING_TIERS, Tier
+from indicators import derived
+from indicators.models import DECIDING_TIERS, Derivation, Tier
 from indicators.record import RecordRow
+from indicators.services import ObservationData
 from predictions import scoring
 from predictions.models import CLAIM_FIELDS, Prediction
 
@@ -51,12 +55,59 @@ def check_record(
     """Every finding of the four rules, for ``rows`` as ``read_record`` gives them."""
     current = [row for row in rows["observations"] if not row.superseded_by]
     today = today or timezone.now().date()
+    with_derived = current + _derived_rows(current, rows["derivations"])
     return [
-        *_aggregators_that_decide(current, rows["predictions"], file, today),
+        *_aggregators_that_decide(with_derived, rows["predictions"], file, today),
         *_running_bests_that_decrease(current, file),
         *_same_number_twice(current, file),
         *_aggregator_hosts_that_decide(current, file),
     ]
+
+
+def _derived_rows(
+    current: list[RecordRow], derivations: list[Derivation]
+) -> list[RecordRow]:
+    """The values each derivation gives from the deciding rows (and from the
+    derivations before it), inputs first."""
+    made: list[RecordRow] = []
+    for derivation in derived.in_dependency_order(derivations):
+        inputs = [
+            [
+                derived.Point(
+                    slug,
+                    row.data.date,
+                    row.data.value,
+                    row.data.tier,
+                    row.data.published_on or row.data.date,
+                    row.data.source_url,
+                )
+                for row in (*current, *made)
+                if row.data.indicator.slug == slug and _is_deciding(row)
+            ]
+            for slug in derivation.inputs
+        ]
+        points = derived.compute(
+            derivation.formula,
+            inputs,
+            period=derivation.period,
+            start=derivation.start,
+        )
+        made += [
+            RecordRow(
+                ObservationData(
+                    indicator=derivation.indicator,
+                    date=point.date,
+                    value=point.value,
+                    source_url=derived.source_url(derivation.indicator),
+                    source_title=f"Derived: {derivation.indicator.name}",
+                    tier=point.tier,
+                    published_on=point.published_on,
+                ),
+                where=f"derived {derivation.indicator.slug} {point.date}",
+            )
+            for point in points
+        ]
+    return made
 
 
 def _is_deciding(row: RecordRow) -> bool:

@@ -36,6 +36,18 @@ FIXTURES: dict[str, str] = {
     "SEC EDGAR XBRL: Meta principal payments on finance leases": (
         "sec-meta/CIK0001326801.json"
     ),
+    "SEC EDGAR XBRL: Alphabet purchases of property and equipment": (
+        "sec-2022/CIK0001652044.json"
+    ),
+    "SEC EDGAR XBRL: Amazon purchases of property and equipment": (
+        "sec-2022/CIK0001018724.json"
+    ),
+    **{
+        f"SEC EDGAR XBRL: Microsoft additions to property and equipment, {part}": (
+            "sec-2022/CIK0000789019.json"
+        )
+        for part in ("fiscal year", "July to December")
+    },
     **{
         f"Epoch AI chip counts: {family} {measure}": (
             f"epoch-chips/{file}_cumulative_totals.csv"

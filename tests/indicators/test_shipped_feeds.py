@@ -301,3 +301,100 @@ def test_sec_meta_finance_lease_principal_from_the_same_file(feed_server):
         D(2019, 12, 31): (pytest.approx(0.552), D(2020, 1, 30)),
         D(2020, 12, 31): (pytest.approx(0.604), D(2021, 1, 28)),
     }
+
+
+def values(rows: dict[datetime.date, Observation]) -> dict:
+    return {day: (row.value, row.published_on) for day, row in rows.items()}
+
+
+def test_sec_alphabet_capex_is_the_10k_years_public_from_their_filing(feed_server):
+    rows = run(
+        feed_server, "SEC EDGAR XBRL: Alphabet purchases of property and equipment"
+    )
+
+    assert values(rows) == {
+        D(2018, 12, 31): (pytest.approx(25.139), D(2019, 2, 5)),
+        D(2019, 12, 31): (pytest.approx(23.548), D(2020, 2, 4)),
+        D(2020, 12, 31): (pytest.approx(22.281), D(2021, 2, 3)),
+        D(2021, 12, 31): (pytest.approx(24.640), D(2022, 2, 2)),
+    }
+    assert rows[D(2021, 12, 31)].note == "0001652044-22-000019"
+
+
+def test_sec_amazon_capex_reads_its_productive_assets_concept(feed_server):
+    rows = run(
+        feed_server, "SEC EDGAR XBRL: Amazon purchases of property and equipment"
+    )
+
+    assert values(rows) == {
+        D(2018, 12, 31): (pytest.approx(13.427), D(2019, 2, 1)),
+        D(2019, 12, 31): (pytest.approx(16.861), D(2020, 1, 31)),
+        D(2020, 12, 31): (pytest.approx(40.140), D(2021, 2, 3)),
+        D(2021, 12, 31): (pytest.approx(61.053), D(2022, 2, 4)),
+    }
+
+
+MICROSOFT = "SEC EDGAR XBRL: Microsoft additions to property and equipment, "
+
+
+def test_sec_microsoft_fiscal_years_end_in_june(feed_server):
+    rows = run(feed_server, MICROSOFT + "fiscal year")
+
+    assert values(rows) == {
+        D(2019, 6, 30): (pytest.approx(13.925), D(2019, 8, 1)),
+        D(2020, 6, 30): (pytest.approx(15.441), D(2020, 7, 31)),
+        D(2021, 6, 30): (pytest.approx(20.622), D(2021, 7, 29)),
+    }
+
+
+def test_sec_microsoft_first_halves_are_the_six_months_to_december(feed_server):
+    rows = run(feed_server, MICROSOFT + "July to December")
+
+    # The 10-Qs for December also give the three months from October, which
+    # the filter on the start date leaves out.
+    assert values(rows) == {
+        D(2018, 12, 31): (pytest.approx(7.309), D(2019, 1, 30)),
+        D(2019, 12, 31): (pytest.approx(6.930), D(2020, 1, 29)),
+        D(2020, 12, 31): (pytest.approx(9.081), D(2021, 1, 26)),
+        D(2021, 12, 31): (pytest.approx(11.675), D(2022, 1, 25)),
+    }
+
+
+def test_fed_capex_derives_microsofts_calendar_years_the_big4_sum_and_its_growth(
+    feed_server,
+):
+    feeds = install_shipped_feeds(feed_server)
+    for name, feed in feeds.items():
+        if name.startswith("SEC EDGAR XBRL"):
+            assert ingest.run_feed(feed).outcome == Outcome.OK
+
+    derived.recompute()
+
+    def value(slug: str, day: datetime.date) -> float:
+        rows = Observation.objects.filter(origin=Origin.DERIVED, indicator__slug=slug)
+        return rows.get(date=day).value
+
+    # Fiscal 2020 (to June) less July-December 2019 plus July-December 2020.
+    assert value("hyperscaler-capex-microsoft", D(2020, 12, 31)) == pytest.approx(
+        15.441 - 6.930 + 9.081
+    )
+    assert value("hyperscaler-capex-microsoft", D(2019, 12, 31)) == pytest.approx(
+        13.925 - 7.309 + 6.930
+    )
+    # Meta's fixture ends with 2020: the sum covers the years all five have.
+    big4_2019 = 23.548 + 16.861 + 15.102 + 0.552 + (13.925 - 7.309 + 6.930)
+    big4_2020 = 22.281 + 40.140 + 15.115 + 0.604 + (15.441 - 6.930 + 9.081)
+    big4 = Observation.objects.filter(
+        origin=Origin.DERIVED, indicator__slug="hyperscaler-capex-big4"
+    )
+    # Microsoft's 2018 would need July-December 2017, which the fixture lacks.
+    assert sorted(big4.values_list("date", flat=True)) == [
+        D(2019, 12, 31),
+        D(2020, 12, 31),
+    ]
+    assert value("hyperscaler-capex-big4", D(2020, 12, 31)) == pytest.approx(big4_2020)
+    assert value("hyperscaler-capex-yoy-growth", D(2020, 12, 31)) == pytest.approx(
+        100 * (big4_2020 / big4_2019 - 1)
+    )
+    # Each derived value is public from the latest of its inputs' filings.
+    assert big4.get(date=D(2020, 12, 31)).published_on == D(2021, 2, 3)

@@ -57,6 +57,28 @@ def test_an_aggregator_row_that_would_resolve_a_prediction_is_a_notice(record_di
     assert "The record passes" in output
 
 
+def test_a_value_derived_from_deciding_rows_counts_against_the_aggregator(record_dir):
+    # The board's score becomes the sum of one input series, whose primary row
+    # gives what the aggregator row says: the derived value decides, as on the
+    # site, so tracing the aggregator row would change nothing.
+    with (record_dir / "indicators.yaml").open("a", encoding="utf-8") as file:
+        file.write(BEST_INDICATOR)
+    (record_dir / "derived.yaml").write_text(
+        "- slug: swe-bench-verified\n  formula: sum\n  inputs: [board-best]\n"
+        "  period: date\n  start: null\n"
+    )
+    add_rows(
+        record_dir,
+        "board-best,2025-06-01,86,,,false,primary,2025-06-01,,"
+        "https://board.example.org/,The board,",
+        "swe-bench-verified,2025-06-01,86,,,false,aggregator,2025-06-01,,"
+        "https://summaries.example.com/june,A summary,",
+    )
+    output = check(record_dir)
+    assert "aggregator-would-decide" not in output
+    assert "The record passes" in output
+
+
 def test_a_row_without_a_known_tier_is_refused(record_dir):
     add_rows(
         record_dir,
