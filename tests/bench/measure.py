@@ -313,7 +313,22 @@ def read_wrk(process: subprocess.Popen) -> dict:
 
 
 def run_wrk(url: str, seconds: int, connections: int = 32) -> dict:
-    return read_wrk(start_wrk(url, seconds, connections))
+    result = read_wrk(start_wrk(url, seconds, connections))
+    drain(url)
+    return result
+
+
+def drain(url: str, workers: int = 2) -> None:
+    """Wait until the server has answered what wrk left queued.
+
+    A sync worker answers every request it accepted, even one whose client
+    has gone: after a run on a slow page (a second a request, 32 connections)
+    the next run would measure that backlog instead of its own page. A
+    request sent now is answered after it, one per worker.
+    """
+    for _ in range(workers):
+        with urllib.request.urlopen(url, timeout=600) as response:
+            response.read()
 
 
 def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
