@@ -255,13 +255,14 @@ def measure_worker_memory(env: dict) -> dict:
 
 def endpoints() -> dict[str, str]:
     """Every page measured, by name; `bare` is the floor the others are
-    divided by. The detail pages take the record's first prediction and
-    indicator."""
-    from indicators.models import Indicator
+    divided by. The detail pages take the record's first prediction and its
+    indicator (the first indicator by id may be one of the ingest stage's,
+    which have no observations)."""
     from predictions.models import Prediction, Source
 
-    prediction = Prediction.objects.order_by("pk").values_list("slug", flat=True)[0]
-    indicator = Indicator.objects.order_by("pk").values_list("slug", flat=True)[0]
+    prediction, indicator = Prediction.objects.order_by("pk").values_list(
+        "slug", "indicator__slug"
+    )[0]
     source = Source.objects.order_by("pk").values_list("slug", flat=True)[0]
     return {
         "bare": "/bench/bare/",

@@ -1,5 +1,7 @@
 """The page of a source: its predictions and its record so far."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -36,3 +38,29 @@ def test_source_page_shows_its_record_by_status(client, record):
 
 def test_an_unknown_source_is_not_found(client, db):
     assert client.get(reverse("source-detail", args=["nobody"])).status_code == 404
+
+
+def test_a_long_source_page_shows_the_first_rows_and_links_to_them_all(
+    client, record, monkeypatch
+):
+    monkeypatch.setattr("tracker.pages.views.LIST_LIMIT", 2)
+    for day in (1, 2, 3):
+        PredictionFactory(
+            source=record.lambert,
+            claim=f"Claim due on day {day}.",
+            deadline=datetime.date(2030, 1, day),
+        )
+
+    html = client.get(reverse("source-detail", args=["lambert"])).content.decode()
+
+    assert "Claim due on day 1." in html and "Claim due on day 2." in html
+    assert "Claim due on day 3." not in html
+    assert f'href="{reverse("prediction-list")}?source=lambert">all of them' in html
+
+
+def test_a_short_source_page_has_no_link_to_more(client, record):
+    PredictionFactory(source=record.lambert)
+
+    html = client.get(reverse("source-detail", args=["lambert"])).content.decode()
+
+    assert "all of them</a>" not in html

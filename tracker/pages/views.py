@@ -30,6 +30,13 @@ OBSERVATIONS_PER_PAGE = 50
 # A prediction page tables its latest scores and observations; the indicator
 # page and the API hold the rest.
 SCORE_HISTORY_LIMIT = 60
+# A page shows at most this many rows of a table that grows with the record
+# (a source's predictions, every probability, a report card period); the rest
+# are a link away: the paginated predictions list, the API.
+LIST_LIMIT = 100
+# The report card lists fewer per period: a record has a period per source and
+# year of deadline.
+REPORT_CARD_ROWS = 50
 RECENT_OBSERVATIONS = 50
 # A page reads at most this many of an indicator's observations (the newest):
 # its cost stays bounded however many there are. The API has all of them.
@@ -173,12 +180,16 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @memo.kept_page
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
-    predictions = Prediction.objects.filter(source=source).with_current_score()
+    predictions, more = _first_rows(
+        Prediction.objects.filter(source=source).with_current_score()
+    )
     board = scoreboard.get_scoreboard()
     record = next((s for s in board["sources"] if s["slug"] == slug), None)
     context = {
         "source": source,
         "predictions": predictions,
+        "more_predictions": more,
+        "limit": LIST_LIMIT,
         "record": record,
         "status_rows": summary.status_rows([record] if record else []),
         "figure": charts.calibration_figure(record) if record else None,
@@ -193,6 +204,8 @@ def report_card_page(request: HttpRequest) -> HttpResponse:
     context = {
         "periods": standings.build_report_card(),
         "method": report_card.METHOD,
+        "limit": REPORT_CARD_ROWS,
+        "row_slice": f":{REPORT_CARD_ROWS}",
     }
     return render(request, "tracker/report_card.html", context)
 
@@ -269,18 +282,28 @@ def methods_page(request: HttpRequest) -> HttpResponse:
     """How every number is made, and each probability with the words or the
     distribution behind it."""
     probabilities = []
-    for row in Prediction.objects.with_probability():
+    rows, more = _first_rows(Prediction.objects.with_probability())
+    for row in rows:
         basis = row["current_score__probability_method"] or row["probability_basis"]
         probabilities.append({**row, "basis": basis, "word": _table_word(basis)})
     context = {
         "words": sorted(likelihood.LIKELIHOOD_WORDS.items(), key=lambda item: item[1]),
         "probabilities": probabilities,
+        "more_probabilities": more,
+        "limit": LIST_LIMIT,
         "derived_method": distributions.METHOD,
         "report_card_method": report_card.METHOD,
         "lean_method": lean.METHOD,
         "holding_method": holding.METHOD,
     }
     return render(request, "tracker/methods.html", context)
+
+
+def _first_rows(rows: QuerySet) -> tuple[list, bool]:
+    """The first ``LIST_LIMIT`` rows, and whether more follow (one query: it
+    reads one row beyond)."""
+    shown = list(rows[: LIST_LIMIT + 1])
+    return shown[:LIST_LIMIT], len(shown) > LIST_LIMIT
 
 
 def _table_word(basis: str) -> dict | None:
