@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from predictions import changes
 from predictions.models import Status
-from tests.factories import PredictionFactory, StatusChangeFactory
+from tests.factories import IndicatorFactory, PredictionFactory, StatusChangeFactory
 from tests.pages.conftest import give_score
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +131,28 @@ def test_an_empty_calibration_chart_says_why(client, record):
     html = client.get(URL).content.decode()
 
     assert "No resolved prediction of AI 2027 has a probability yet" in html
+
+
+def test_a_long_calibration_list_shows_the_first_points(client, record, monkeypatch):
+    monkeypatch.setattr("tracker.pages.views.LIST_LIMIT", 2)
+    resolve(record.ai2027, True, True, False, probability=0.8)
+
+    html = client.get(URL).content.decode()
+
+    assert html.count("% (stated,") == 2
+    assert "The first 2 of 3; every point is in" in html
+
+
+def test_a_long_head_to_head_shows_the_first_indicators(client, record, monkeypatch):
+    monkeypatch.setattr("tracker.pages.views.LIST_LIMIT", 2)
+    for number in (1, 2, 3):
+        indicator = IndicatorFactory(name=f"Shared indicator {number}")
+        for source in (record.ai2027, record.lambert):
+            prediction = PredictionFactory(source=source, indicator=indicator)
+            give_score(prediction, Status.AHEAD, pace_ratio=1.5)
+    changes.rebuild_scoreboard()
+
+    html = client.get(URL).content.decode()
+
+    assert sum(f"Shared indicator {n}</a>" in html for n in (1, 2, 3)) == 2
+    assert "The first 2 of 3 indicators; every row is in" in html

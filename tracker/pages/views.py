@@ -85,6 +85,8 @@ def home_context(board: dict) -> dict:
             for source in sources
         ],
         "history": _history_figures(board),
+        "limit": LIST_LIMIT,
+        "row_slice": f":{LIST_LIMIT}",
         # Detail URLs are these prefixes plus a slug: one reverse() per page.
         "predictions_url": reverse("prediction-list"),
         "indicators_url": reverse("indicator-detail", args=["x"])[:-2],
@@ -190,6 +192,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "predictions": predictions,
         "more_predictions": more,
         "limit": LIST_LIMIT,
+        "row_slice": f":{LIST_LIMIT}",
         "record": record,
         "status_rows": summary.status_rows([record] if record else []),
         "figure": charts.calibration_figure(record) if record else None,
