@@ -6,10 +6,10 @@ arrays (ids, dates, values) that numpy reads from the message and copies into
 that indicator's series as it arrives, so no more than one message is held at
 a time (at 10,000,000 observations the worker's peak fell from about 875 MB,
 holding every message and a sorted copy of the whole, to about 330 MB);
-elsewhere a plain values_list. Aggregating on the server matters: psycopg hands over a binary
-COPY one message per row, and a million Python iterations cost more than the
-whole scoring, while 100 array rows cost nothing (measured on 1,000,000
-observations: about half the time of a row-per-observation COPY).
+elsewhere a plain values_list. Aggregating on the server matters: psycopg
+hands over a binary COPY one message per row, and a million Python iterations
+cost more than the whole scoring, while 100 array rows cost nothing (measured
+on 1,000,000 observations: about half the time of a row-per-observation COPY).
 """
 
 import datetime
