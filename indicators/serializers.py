@@ -76,20 +76,16 @@ class ObservationSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
+    # The record's columns as ``.values()`` names (the indicator by its slug,
+    # the revising row by its id), then the row's id and where it came from.
     VALUE_NAMES = (
         "id",
-        "indicator__slug",
-        "date",
-        "value",
-        "low",
-        "high",
-        "is_estimate",
-        "tier",
-        "published_on",
-        "superseded_by_id",
-        "source_url",
-        "source_title",
-        "note",
+        *(
+            {"indicator": "indicator__slug", "superseded_by": "superseded_by_id"}.get(
+                column, column
+            )
+            for column in record.OBSERVATION_COLUMNS
+        ),
         "origin",
     )
     # Read as text (tracker.rows), not as datetimes.

@@ -27,6 +27,21 @@ def run(feed_server, name: str) -> dict[datetime.date, Observation]:
     return {row.date: row for row in rows}
 
 
+def run_feeds_then_derive(feed_server, *prefixes: str) -> None:
+    """Run the shipped feeds whose names start with one of ``prefixes``, then
+    recompute the derived indicators."""
+    for name, feed in install_shipped_feeds(feed_server).items():
+        if name.startswith(prefixes):
+            assert ingest.run_feed(feed).outcome == Outcome.OK
+    derived.recompute()
+
+
+def value(slug: str, day: datetime.date) -> float:
+    """A derived indicator's value on ``day``."""
+    rows = Observation.objects.filter(origin=Origin.DERIVED, indicator__slug=slug)
+    return rows.get(date=day).value
+
+
 def test_every_shipped_feed_has_a_fixture_and_its_origin():
     names = shipped_feed_names()
 
@@ -204,16 +219,7 @@ def test_osworld_verified_running_best_at_100_steps(feed_server):
 def test_fed_chip_counts_and_closes_derive_the_global_totals_and_the_return(
     feed_server,
 ):
-    feeds = install_shipped_feeds(feed_server)
-    for name, feed in feeds.items():
-        if name.startswith("Epoch AI chip counts") or name.startswith("FRED"):
-            assert ingest.run_feed(feed).outcome == Outcome.OK
-
-    derived.recompute()
-
-    def value(slug: str, day: datetime.date) -> float:
-        rows = Observation.objects.filter(origin=Origin.DERIVED, indicator__slug=slug)
-        return rows.get(date=day).value
+    run_feeds_then_derive(feed_server, "Epoch AI chip counts", "FRED")
 
     # Epoch's four families at the end of 2025: 19.74 million H100e, 12.39 GW.
     assert value("global-ai-compute-stock", D(2025, 12, 31)) == pytest.approx(
@@ -307,72 +313,47 @@ def values(rows: dict[datetime.date, Observation]) -> dict:
     return {day: (row.value, row.published_on) for day, row in rows.items()}
 
 
-def test_sec_alphabet_capex_is_the_10k_years_public_from_their_filing(feed_server):
-    rows = run(
-        feed_server, "SEC EDGAR XBRL: Alphabet purchases of property and equipment"
-    )
-
-    assert values(rows) == {
+MICROSOFT = "SEC EDGAR XBRL: Microsoft additions to property and equipment, "
+SEC_CAPEX = {
+    "SEC EDGAR XBRL: Alphabet purchases of property and equipment": {
         D(2018, 12, 31): (pytest.approx(25.139), D(2019, 2, 5)),
         D(2019, 12, 31): (pytest.approx(23.548), D(2020, 2, 4)),
         D(2020, 12, 31): (pytest.approx(22.281), D(2021, 2, 3)),
         D(2021, 12, 31): (pytest.approx(24.640), D(2022, 2, 2)),
-    }
-    assert rows[D(2021, 12, 31)].note == "0001652044-22-000019"
-
-
-def test_sec_amazon_capex_reads_its_productive_assets_concept(feed_server):
-    rows = run(
-        feed_server, "SEC EDGAR XBRL: Amazon purchases of property and equipment"
-    )
-
-    assert values(rows) == {
+    },
+    # Amazon's concept since 2017 is PaymentsToAcquireProductiveAssets.
+    "SEC EDGAR XBRL: Amazon purchases of property and equipment": {
         D(2018, 12, 31): (pytest.approx(13.427), D(2019, 2, 1)),
         D(2019, 12, 31): (pytest.approx(16.861), D(2020, 1, 31)),
         D(2020, 12, 31): (pytest.approx(40.140), D(2021, 2, 3)),
         D(2021, 12, 31): (pytest.approx(61.053), D(2022, 2, 4)),
-    }
-
-
-MICROSOFT = "SEC EDGAR XBRL: Microsoft additions to property and equipment, "
-
-
-def test_sec_microsoft_fiscal_years_end_in_june(feed_server):
-    rows = run(feed_server, MICROSOFT + "fiscal year")
-
-    assert values(rows) == {
+    },
+    # Microsoft's fiscal years end on June 30.
+    MICROSOFT + "fiscal year": {
         D(2019, 6, 30): (pytest.approx(13.925), D(2019, 8, 1)),
         D(2020, 6, 30): (pytest.approx(15.441), D(2020, 7, 31)),
         D(2021, 6, 30): (pytest.approx(20.622), D(2021, 7, 29)),
-    }
-
-
-def test_sec_microsoft_first_halves_are_the_six_months_to_december(feed_server):
-    rows = run(feed_server, MICROSOFT + "July to December")
-
-    # The 10-Qs for December also give the three months from October, which
-    # the filter on the start date leaves out.
-    assert values(rows) == {
+    },
+    # The six months to December; the three months from October, in the same
+    # 10-Qs, are left out by the filter on the start date.
+    MICROSOFT + "July to December": {
         D(2018, 12, 31): (pytest.approx(7.309), D(2019, 1, 30)),
         D(2019, 12, 31): (pytest.approx(6.930), D(2020, 1, 29)),
         D(2020, 12, 31): (pytest.approx(9.081), D(2021, 1, 26)),
         D(2021, 12, 31): (pytest.approx(11.675), D(2022, 1, 25)),
-    }
+    },
+}
+
+
+@pytest.mark.parametrize("name", SEC_CAPEX)
+def test_sec_capex_is_each_filings_value_public_from_its_filing_date(feed_server, name):
+    assert values(run(feed_server, name)) == SEC_CAPEX[name]
 
 
 def test_fed_capex_derives_microsofts_calendar_years_the_big4_sum_and_its_growth(
     feed_server,
 ):
-    feeds = install_shipped_feeds(feed_server)
-    for name, feed in feeds.items():
-        if name.startswith("SEC EDGAR XBRL"):
-            assert ingest.run_feed(feed).outcome == Outcome.OK
-
-    derived.recompute()
-
-    def value(slug: str, day: datetime.date) -> float:
-        rows = Observation.objects.filter(origin=Origin.DERIVED, indicator__slug=slug)
-        return rows.get(date=day).value
+    run_feeds_then_derive(feed_server, "SEC EDGAR XBRL")
 
     # Fiscal 2020 (to June) less July-December 2019 plus July-December 2020.
     assert value("hyperscaler-capex-microsoft", D(2020, 12, 31)) == pytest.approx(
