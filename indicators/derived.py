@@ -141,6 +141,15 @@ def compute(
     raise ValueError(f"unknown formula {formula!r}")
 
 
+def compute_derivation(
+    derivation: Derivation, inputs: Sequence[Sequence[Point]]
+) -> list[DerivedPoint]:
+    """``compute`` with a derivation's formula, period and start."""
+    return compute(
+        derivation.formula, inputs, period=derivation.period, start=derivation.start
+    )
+
+
 def _calendar_years(
     fiscal_years: Sequence[Point], to_december: Sequence[Point]
 ) -> list[DerivedPoint]:
@@ -189,21 +198,17 @@ def derivations_using(indicator_ids: Iterable[int]) -> list[Derivation]:
     """The derivations of these indicators, those with an input among them, and
     so on down the chain (a derivation may use another's indicator), each after
     the derivations its inputs come from."""
-    everything = list(Derivation.objects.select_related("indicator"))
     wanted = set(indicator_ids)
     slugs = set(Indicator.objects.filter(pk__in=wanted).values_list("slug", flat=True))
-    chosen: list[Derivation] = []
-    grown = True
-    while grown:
-        grown = False
-        for derivation in everything:
-            if derivation in chosen:
-                continue
-            if derivation.indicator_id in wanted or slugs & set(derivation.inputs):
-                chosen.append(derivation)
-                slugs.add(derivation.indicator.slug)
-                grown = True
-    return in_dependency_order(chosen)
+    chosen = []
+    # In dependency order, one pass follows every chain to its end.
+    for derivation in in_dependency_order(
+        list(Derivation.objects.select_related("indicator"))
+    ):
+        if derivation.indicator_id in wanted or slugs & set(derivation.inputs):
+            chosen.append(derivation)
+            slugs.add(derivation.indicator.slug)
+    return chosen
 
 
 def in_dependency_order(derivations: Sequence[Derivation]) -> list[Derivation]:
@@ -231,11 +236,8 @@ def recompute(indicator_ids: Iterable[int] | None = None) -> list[int]:
     )
     changed = []
     for derivation in derivations:
-        points = compute(
-            derivation.formula,
-            [_points(slug) for slug in derivation.inputs],
-            period=derivation.period,
-            start=derivation.start,
+        points = compute_derivation(
+            derivation, [_points(slug) for slug in derivation.inputs]
         )
         indicator = derivation.indicator
         url = source_url(indicator)

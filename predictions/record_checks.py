@@ -69,45 +69,43 @@ def _derived_rows(
 ) -> list[RecordRow]:
     """The values each derivation gives from the deciding rows (and from the
     derivations before it), inputs first."""
+    points = defaultdict(list)
+    for row in current:
+        if _is_deciding(row):
+            points[row.data.indicator.slug].append(_as_point(row))
     made: list[RecordRow] = []
     for derivation in derived.in_dependency_order(derivations):
-        inputs = [
-            [
-                derived.Point(
-                    slug,
-                    row.data.date,
-                    row.data.value,
-                    row.data.tier,
-                    row.data.published_on or row.data.date,
-                    row.data.source_url,
-                )
-                for row in (*current, *made)
-                if row.data.indicator.slug == slug and _is_deciding(row)
-            ]
-            for slug in derivation.inputs
-        ]
-        points = derived.compute(
-            derivation.formula,
-            inputs,
-            period=derivation.period,
-            start=derivation.start,
-        )
-        made += [
-            RecordRow(
+        indicator = derivation.indicator
+        for point in derived.compute_derivation(
+            derivation, [points[slug] for slug in derivation.inputs]
+        ):
+            row = RecordRow(
                 ObservationData(
-                    indicator=derivation.indicator,
+                    indicator=indicator,
                     date=point.date,
                     value=point.value,
-                    source_url=derived.source_url(derivation.indicator),
-                    source_title=f"Derived: {derivation.indicator.name}",
+                    source_url=derived.source_url(indicator),
+                    source_title=f"Derived: {indicator.name}",
                     tier=point.tier,
                     published_on=point.published_on,
                 ),
-                where=f"derived {derivation.indicator.slug} {point.date}",
+                where=f"derived {indicator.slug} {point.date}",
             )
-            for point in points
-        ]
+            made.append(row)
+            points[indicator.slug].append(_as_point(row))
     return made
+
+
+def _as_point(row: RecordRow) -> derived.Point:
+    data = row.data
+    return derived.Point(
+        data.indicator.slug,
+        data.date,
+        data.value,
+        data.tier,
+        data.published_on or data.date,
+        data.source_url,
+    )
 
 
 def _is_deciding(row: RecordRow) -> bool:

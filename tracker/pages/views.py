@@ -86,7 +86,6 @@ def home_context(board: dict) -> dict:
         ],
         "history": _history_figures(board),
         "limit": LIST_LIMIT,
-        "row_slice": f":{LIST_LIMIT}",
         # Detail URLs are these prefixes plus a slug: one reverse() per page.
         "predictions_url": reverse("prediction-list"),
         "indicators_url": reverse("indicator-detail", args=["x"])[:-2],
@@ -192,7 +191,6 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "predictions": predictions,
         "more_predictions": more,
         "limit": LIST_LIMIT,
-        "row_slice": f":{LIST_LIMIT}",
         "record": record,
         "status_rows": summary.status_rows([record] if record else []),
         "figure": charts.calibration_figure(record) if record else None,
@@ -208,7 +206,6 @@ def report_card_page(request: HttpRequest) -> HttpResponse:
         "periods": standings.build_report_card(),
         "method": report_card.METHOD,
         "limit": REPORT_CARD_ROWS,
-        "row_slice": f":{REPORT_CARD_ROWS}",
     }
     return render(request, "tracker/report_card.html", context)
 
