@@ -1,13 +1,15 @@
-"""Shapes of the scoreboard and the report card, for the API schema only.
+"""Shapes of the scoreboard and the report card.
 
 Their views return plain dicts (the cached scoreboard, the graded periods) as
-they are; these serializers describe those dicts to OpenAPI and are never used
-to render them.
+they are; these serializers describe those dicts to OpenAPI. Only the pages of
+the scoreboard's long lists (head to head, calibration points) render through
+them.
 """
 
 from rest_framework import serializers
 
 from predictions.models import Status
+from predictions.scoreboard import API_ROWS
 
 # --- The scoreboard (schema only: the view returns the cached dict as is) -------
 
@@ -25,6 +27,10 @@ class CalibrationPointSerializer(serializers.Serializer):
     probability = serializers.FloatField()
     origin = serializers.CharField(help_text="stated, implied or derived")
     outcome = serializers.BooleanField()
+
+
+class SourcedCalibrationPointSerializer(CalibrationPointSerializer):
+    source = serializers.SlugField()
 
 
 class NearestSerializer(serializers.Serializer):
@@ -61,7 +67,14 @@ class ScoreboardSourceSerializer(serializers.Serializer):
     pace_count = serializers.IntegerField()
     pace_reading = serializers.CharField()
     holding = HoldingSerializer()
-    calibration_points = CalibrationPointSerializer(many=True)
+    calibration_points = CalibrationPointSerializer(
+        many=True,
+        help_text=f"The first {API_ROWS} resolved predictions with a probability; "
+        "every one is paged at /api/v1/scoreboard/calibration-points/.",
+    )
+    calibration_point_count = serializers.IntegerField(
+        help_text="How many calibration points the source has in all."
+    )
     probability_open = serializers.IntegerField(
         help_text="Open predictions with a probability: calibration points to come."
     )
@@ -134,7 +147,14 @@ class ScoreboardSerializer(serializers.Serializer):
     )
     rules_version = serializers.CharField()
     sources = ScoreboardSourceSerializer(many=True)
-    head_to_head = HeadToHeadSerializer(many=True)
+    head_to_head = HeadToHeadSerializer(
+        many=True,
+        help_text=f"The first {API_ROWS} indicators both sources predict; every "
+        "one is paged at /api/v1/scoreboard/head-to-head/.",
+    )
+    head_to_head_count = serializers.IntegerField(
+        help_text="How many indicators both sources predict."
+    )
     head_to_head_measure = serializers.CharField(
         allow_null=True,
         help_text="What each head-to-head difference and interval measures.",

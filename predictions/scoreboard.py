@@ -19,10 +19,15 @@ from predictions import scoring, standings
 from predictions.models import Prediction, Source, Status, StatusChange
 from predictions.scoring import holding, lean
 
-CACHE_KEY = "scoreboard:v3"
-JSON_CACHE_KEY = "scoreboard:v3:json"
+CACHE_KEY = "scoreboard:v4"
+JSON_CACHE_KEY = "scoreboard:v4:json"
 CACHE_SECONDS = 24 * 60 * 60  # a rescore refreshes it long before this
 RECENT_CHANGES = 20
+# The API's scoreboard lists this many head-to-head rows and calibration
+# points per source, with their counts; every row is paged at
+# scoreboard/head-to-head/ and scoreboard/calibration-points/. The document
+# then stays small enough to keep whatever the size of the record.
+API_ROWS = 100
 CALIBRATION_BINS = 5
 # The pair the tracker is about: differences read "first minus second".
 HEAD_TO_HEAD = standings.HEAD_TO_HEAD
@@ -51,9 +56,41 @@ def get_scoreboard_json() -> bytes:
     """
     body = cache.get(JSON_CACHE_KEY)
     if body is None:
-        body = JSONRenderer().render(get_scoreboard())
+        body = _api_json(get_scoreboard())
         cache.set(JSON_CACHE_KEY, body, CACHE_SECONDS)
     return body
+
+
+def api_document(board: dict) -> dict:
+    """The scoreboard as the API serves it: of each list that grows with the
+    record, the first ``API_ROWS`` entries and how many there are."""
+    return {
+        **board,
+        "sources": [
+            {
+                **source,
+                "calibration_points": source["calibration_points"][:API_ROWS],
+                "calibration_point_count": len(source["calibration_points"]),
+            }
+            for source in board["sources"]
+        ],
+        "head_to_head": board["head_to_head"][:API_ROWS],
+        "head_to_head_count": len(board["head_to_head"]),
+    }
+
+
+def _api_json(board: dict) -> bytes:
+    return JSONRenderer().render(api_document(board))
+
+
+def calibration_points(board: dict, source: str | None = None) -> list[dict]:
+    """Every calibration point, each with its source's slug, or one source's."""
+    return [
+        {"source": entry["slug"], **point}
+        for entry in board["sources"]
+        if source is None or entry["slug"] == source
+        for point in entry["calibration_points"]
+    ]
 
 
 def refresh_scoreboard() -> dict:
@@ -70,7 +107,7 @@ def forget_scoreboard() -> None:
 def _build_and_cache() -> dict:
     board = build_scoreboard()
     cache.set(CACHE_KEY, board, CACHE_SECONDS)
-    cache.set(JSON_CACHE_KEY, JSONRenderer().render(board), CACHE_SECONDS)
+    cache.set(JSON_CACHE_KEY, _api_json(board), CACHE_SECONDS)
     return board
 
 

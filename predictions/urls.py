@@ -14,6 +14,16 @@ router.register("questions", views.QuestionViewSet, basename="question")
 
 urlpatterns = [
     path("scoreboard/", views.ScoreboardView.as_view(), name="scoreboard"),
+    path(
+        "scoreboard/head-to-head/",
+        views.HeadToHeadList.as_view(),
+        name="scoreboard-head-to-head",
+    ),
+    path(
+        "scoreboard/calibration-points/",
+        views.CalibrationPointList.as_view(),
+        name="scoreboard-calibration-points",
+    ),
     path("report-card/", views.ReportCardView.as_view(), name="report-card"),
     path(
         "predictions/<slug:slug>/scores/",

@@ -24,7 +24,12 @@ from predictions.filters import (
     StatusChangeFilter,
 )
 from predictions.models import Prediction, Question, Score, Source, StatusChange
-from predictions.report_serializers import ReportCardSerializer, ScoreboardSerializer
+from predictions.report_serializers import (
+    HeadToHeadSerializer,
+    ReportCardSerializer,
+    ScoreboardSerializer,
+    SourcedCalibrationPointSerializer,
+)
 from predictions.scoring import report_card
 from predictions.serializers import (
     PredictionSerializer,
@@ -132,6 +137,50 @@ class ScoreboardView(APIView):
     def get(self, request: Request) -> HttpResponse:
         body = RESPONSES.get_or_render("api:scoreboard", scoreboard.get_scoreboard_json)
         return HttpResponse(body, content_type="application/json")
+
+
+class ScoreboardRowList(KeptListMixin, generics.ListAPIView):
+    """Every row of one of the scoreboard's lists, in pages, read from the
+    cached scoreboard (no query)."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AnonRateThrottle]
+    renderer_classes = [JSONRenderer]
+    filter_backends: list = []
+
+    def get_queryset(self) -> list[dict]:
+        return self.rows(scoreboard.get_scoreboard())
+
+    def rows(self, board: dict) -> list[dict]:
+        raise NotImplementedError
+
+
+class HeadToHeadList(ScoreboardRowList):
+    """Every indicator both sources predict, with each side's mean standing."""
+
+    serializer_class = HeadToHeadSerializer
+
+    def rows(self, board: dict) -> list[dict]:
+        return board["head_to_head"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("source", str, description="One source's points only.")
+        ]
+    )
+)
+class CalibrationPointList(ScoreboardRowList):
+    """Every resolved prediction with a probability: what it said, what happened."""
+
+    serializer_class = SourcedCalibrationPointSerializer
+
+    def rows(self, board: dict) -> list[dict]:
+        return scoreboard.calibration_points(
+            board, source=self.request.query_params.get("source")
+        )
 
 
 class ReportCardView(APIView):

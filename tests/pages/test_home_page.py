@@ -141,6 +141,7 @@ def test_a_long_calibration_list_shows_the_first_points(client, record, monkeypa
 
     assert html.count("% (stated,") == 2
     assert "The first 2 of 3; every point is in" in html
+    assert 'href="/api/v1/scoreboard/calibration-points/?source=ai2027"' in html
 
 
 def test_a_long_head_to_head_shows_the_first_indicators(client, record, monkeypatch):
@@ -156,3 +157,4 @@ def test_a_long_head_to_head_shows_the_first_indicators(client, record, monkeypa
 
     assert sum(f"Shared indicator {n}</a>" in html for n in (1, 2, 3)) == 2
     assert "The first 2 of 3 indicators; every row is in" in html
+    assert 'href="/api/v1/scoreboard/head-to-head/"' in html
