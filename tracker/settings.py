@@ -108,15 +108,6 @@ if DATABASE_URL:
             "DATABASE_URL", DATABASE_URL, conn_max_age=CONN_MAX_AGE
         )
     }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Parameters bound by the server, and a query run five times on a
-        # connection prepared (Django leaves both off, for connection poolers
-        # in transaction mode, which this project does not use): PostgreSQL
-        # then plans it once, and planning a list page's joins takes about as
-        # long as running them.
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -112,7 +112,14 @@ def test_query_options_reach_the_driver():
     entry = env.parse_database_url(
         "DATABASE_URL", "postgres://u@db.local/tracker?sslmode=require", conn_max_age=0
     )
-    assert entry["OPTIONS"] == {"sslmode": "require"}
+    assert entry["OPTIONS"]["sslmode"] == "require"
+
+
+def test_postgres_queries_are_bound_by_the_server_and_prepared():
+    entry = env.parse_database_url(
+        "DATABASE_URL", "postgres://u@db.local/tracker", conn_max_age=0
+    )
+    assert entry["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
 
 
 def test_a_sqlite_url_names_a_file():
