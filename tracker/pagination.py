@@ -75,7 +75,9 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int | None:
-        counted = self.object_list[: self.limit + 1].count()
+        # Unordered: ordered, PostgreSQL would sort every matching row (all
+        # of an indicator's, say) to find the first ``limit`` of them.
+        counted = self.object_list.order_by()[: self.limit + 1].count()
         return counted if counted <= self.limit else None
 
     @cached_property

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers
 
 from indicators.models import Observation
@@ -113,3 +115,14 @@ def test_times_are_written_as_everywhere_else_in_the_api(
     written = serializers.DateTimeField().to_representation(at)
     assert row["created_at"] == row["updated_at"] == written
     assert written.endswith("Z")
+
+
+def test_the_capped_count_reads_rows_in_no_order(api_client, seven):
+    """An ordered count would sort every matching row before stopping at the
+    limit: all of an indicator's, on its own list."""
+    with CaptureQueriesContext(connection) as queries:
+        api_client.get("/api/v1/indicators/swe/observations/")
+
+    (count,) = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert "ORDER BY" not in count.upper()
+    assert f"LIMIT {pagination.COUNT_LIMIT + 1}" in count
