@@ -24,6 +24,14 @@ COLD_PAGES = (
 )
 
 
+def profiled_pages() -> dict[str, str]:
+    """The bare view and the pages measured cold against a target."""
+    from tests.bench.measure import endpoints
+
+    pages = endpoints()
+    return {name: pages[name] for name in ("bare", *COLD_PAGES)}
+
+
 def targets(scale: Scale) -> list[tuple]:
     """Each target: (what, key path in the report, comparison, limit)."""
     return [
@@ -191,6 +199,7 @@ def markdown(report: dict) -> str:
                 f"| {share(data['ratio_to_bare'])} | {cold_rps} | {cold_share} "
                 f"| {count} |"
             )
+    lines += profile_markdown(report.get("profile"))
     load = report.get("load")
     if load:
         lines += [
@@ -202,6 +211,33 @@ def markdown(report: dict) -> str:
             f"feed runs wrote {load['feeds']['rows_new']:,} observations.",
         ]
     return "\n".join(lines) + "\n"
+
+
+def profile_markdown(profiled: dict | None) -> list[str]:
+    """Where a cold request's time goes: a column per page, a row per part."""
+    if not profiled:
+        return []
+    names = list(profiled)
+    parts = list(profiled[names[0]]["shares"])
+    lines = [
+        "",
+        "Where a cold request's time goes, in-process (the page store off; "
+        "`tests/bench/profile.py`): milliseconds per request unprofiled, then "
+        "each part's share of the profiled time.",
+        "",
+        "| | " + " | ".join(names) + " |",
+        "| --- |" + " --- |" * len(names),
+        "| ms per request | "
+        + " | ".join(f"{profiled[n]['ms_per_request']:.2f}" for n in names)
+        + " |",
+    ]
+    for part in parts:
+        lines.append(
+            f"| {part} | "
+            + " | ".join(f"{profiled[n]['shares'][part]:.0%}" for n in names)
+            + " |"
+        )
+    return lines
 
 
 def format_figure(value: float | int) -> str:
@@ -234,7 +270,7 @@ def run(scale_name: str, output: Path) -> dict:
     from django.core.management import call_command
 
     from indicators.models import Indicator
-    from tests.bench import load, measure
+    from tests.bench import load, measure, profile
     from tests.synthetic import build_synthetic_record
 
     call_command("migrate", verbosity=0)
@@ -267,6 +303,7 @@ def run(scale_name: str, output: Path) -> dict:
         ),
         ("memory", lambda: measure.measure_worker_memory(dict(os.environ))),
         ("queries", measure.measure_queries),
+        ("profile", lambda: profile.profile_cold_pages(profiled_pages())),
         ("http", lambda: measure.measure_http(scale, dict(os.environ))),
         *(
             [("load", lambda: load.measure_load(scale, dict(os.environ)))]

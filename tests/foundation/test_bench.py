@@ -34,6 +34,29 @@ def test_the_small_benchmark_reports_every_figure_beside_its_target(tmp_path):
     assert report["load"]["errors"] == 0
     assert report["load"]["feeds"]["succeeded"] == report["load"]["feeds"]["runs"] > 0
     assert "| measure | value | target | met |" in (tmp_path / "report.md").read_text()
+    profiled = report["profile"]["observations_page"]
+    assert profiled["ms_per_request"] > report["profile"]["bare"]["ms_per_request"]
+    assert sum(profiled["shares"].values()) == pytest.approx(1.0)
+    assert profiled["shares"]["database (psycopg, waiting for PostgreSQL)"] > 0
+    assert "Where a cold request's time goes" in (tmp_path / "report.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("filename", "part"),
+    [
+        ("/venv/site-packages/psycopg/connection.py", "database"),
+        ("/venv/site-packages/django/db/models/sql/compiler.py", "ORM"),
+        ("/work/main/indicators/serializers.py", "serializers"),
+        ("/usr/lib/python3.11/json/encoder.py", "JSON encoding"),
+        ("/venv/site-packages/django_redis/client/default.py", "cache"),
+        ("/venv/site-packages/django/core/handlers/base.py", "Django, DRF"),
+        ("~", "Django, DRF"),
+    ],
+)
+def test_the_profile_counts_each_function_in_its_part_of_the_stack(filename, part):
+    from tests.bench.profile import part_of
+
+    assert part_of(filename).startswith(part)
 
 
 def fake_report(scale: str, rescore: float, queries: int) -> dict:
