@@ -209,3 +209,15 @@ def test_every_key_written_in_the_repository_is_refused():
     for key in written:
         refused = key in PUBLIC_SECRET_KEYS or len(key) < 50 or len(set(key)) < 5
         assert refused, key
+
+
+def test_the_wsgi_application_loads_every_view_then_freezes_what_it_loaded():
+    result = run_python(
+        "import gc, sys, tracker.wsgi; "
+        "print(gc.get_freeze_count(), 'predictions.views' in sys.modules)",
+        DEBUG="1",
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, views_loaded = result.stdout.split()
+    assert int(frozen) > 10_000
+    assert views_loaded == "True"
