@@ -44,7 +44,7 @@ def part_of(filename: str) -> str:
 
 def profile_page(client: Client, path: str, requests: int = REQUESTS) -> dict:
     """One page's time per request, unprofiled, and its profile by part."""
-    for _ in range(10):  # warm connections, URL resolvers and statements
+    for _ in range(50):  # warm connections, URL resolvers and statements
         assert client.get(path).status_code == 200, path
     started = time.perf_counter()
     for _ in range(requests):
