@@ -4,7 +4,8 @@ Built from six queries whatever the size of the record (sources, counts by
 status per source, one row per scored prediction, recent status changes, the
 questions' links to their predictions, the month-end scores), then
 reduced in Python; every rescore rebuilds it after its commit, so readers only
-ever hit the cache.
+ever hit the cache. The report card's periods are cached beside it, built and
+dropped with it.
 """
 
 import statistics
@@ -17,10 +18,11 @@ from rest_framework.renderers import JSONRenderer
 
 from predictions import scoring, standings
 from predictions.models import Prediction, Source, Status, StatusChange
-from predictions.scoring import holding, lean
+from predictions.scoring import holding, lean, report_card
 
 CACHE_KEY = "scoreboard:v4"
 JSON_CACHE_KEY = "scoreboard:v4:json"
+REPORT_CARD_KEY = "report-card:v1"
 CACHE_SECONDS = 24 * 60 * 60  # a rescore refreshes it long before this
 RECENT_CHANGES = 20
 # The API's scoreboard lists this many head-to-head rows and calibration
@@ -59,6 +61,16 @@ def get_scoreboard_json() -> bytes:
         body = _api_json(get_scoreboard())
         cache.set(JSON_CACHE_KEY, body, CACHE_SECONDS)
     return body
+
+
+def get_report_card() -> list[report_card.Period]:
+    """The report card's periods, cached: grading every prediction on each
+    read took 170 ms at 10,000 of them."""
+    periods = cache.get(REPORT_CARD_KEY)
+    if periods is None:
+        periods = standings.build_report_card()
+        cache.set(REPORT_CARD_KEY, periods, CACHE_SECONDS)
+    return periods
 
 
 def api_document(board: dict) -> dict:
@@ -100,14 +112,14 @@ def refresh_scoreboard() -> dict:
 
 
 def forget_scoreboard() -> None:
-    cache.delete(CACHE_KEY)
-    cache.delete(JSON_CACHE_KEY)
+    cache.delete_many([CACHE_KEY, JSON_CACHE_KEY, REPORT_CARD_KEY])
 
 
 def _build_and_cache() -> dict:
     board = build_scoreboard()
     cache.set(CACHE_KEY, board, CACHE_SECONDS)
     cache.set(JSON_CACHE_KEY, _api_json(board), CACHE_SECONDS)
+    cache.set(REPORT_CARD_KEY, standings.build_report_card(), CACHE_SECONDS)
     return board
 
 

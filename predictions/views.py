@@ -191,7 +191,7 @@ class ReportCardView(APIView):
 
     @extend_schema(responses=ReportCardSerializer)
     def get(self, request: Request) -> Response:
-        periods = standings.build_report_card()
+        periods = scoreboard.get_report_card()
         return Response(
             {
                 "method": report_card.METHOD,

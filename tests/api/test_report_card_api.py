@@ -7,9 +7,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Scale
-from predictions import services
+from predictions import changes, services
 from predictions.models import Comparison, Kind
 from tests.factories import (
     IndicatorFactory,
@@ -102,3 +104,30 @@ def test_every_share_of_the_shipped_record_can_be_recomputed_from_its_row(
         if period["rows"]:
             shares = [row["share"] for row in period["rows"]]
             assert period["median_share"] == pytest.approx(statistics.median(shares))
+
+
+def test_the_report_card_is_read_from_the_cache_rebuilt_with_the_scoreboard(
+    api_client,
+):
+    resolved_value_claim("a", 55.0)
+    services.rescore_predictions(today=datetime.date(2026, 3, 1))
+    changes.rebuild_scoreboard()
+
+    with CaptureQueriesContext(connection) as queries:
+        (period,) = api_client.get("/api/v1/report-card/").json()["periods"]
+
+    assert len(queries) == 0
+    assert [row["prediction"] for row in period["rows"]] == ["a"]
+
+
+def test_an_edited_claim_reaches_the_cached_report_card(api_client):
+    prediction = resolved_value_claim("a", 55.0)
+    services.rescore_predictions(today=datetime.date(2026, 3, 1))
+    changes.rebuild_scoreboard()
+
+    prediction.refresh_from_db()  # the rescore gave it a current score
+    prediction.claim = "An edited claim."
+    prediction.save()
+    (period,) = api_client.get("/api/v1/report-card/").json()["periods"]
+
+    assert period["rows"][0]["claim"] == "An edited claim."

@@ -203,7 +203,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @memo.kept_page
 def report_card_page(request: HttpRequest) -> HttpResponse:
     context = {
-        "periods": standings.build_report_card(),
+        "periods": scoreboard.get_report_card(),
         "method": report_card.METHOD,
         "limit": REPORT_CARD_ROWS,
     }
