@@ -11,7 +11,7 @@ from rest_framework import serializers
 from predictions.models import Status
 from predictions.scoreboard import API_ROWS
 
-# --- The scoreboard (schema only: the view returns the cached dict as is) -------
+# --- The scoreboard (the view returns the cached dict as is) -------------------
 
 
 class CalibrationBinSerializer(serializers.Serializer):

@@ -120,18 +120,21 @@ class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields: list[str] = []
 
 
-class ScoreboardView(APIView):
-    """Both sources head to head: the cached scoreboard, served as it is.
-
-    The same public report for everyone, so no authentication (and no session
-    or token lookup) and one throttle by client address. The body is kept in
-    the process until the record changes (``tracker.memo``).
-    """
+class PublicReport:
+    """The same public report for everyone, in JSON: no authentication (and
+    no session or token lookup) and one throttle by client address."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
     throttle_classes = [AnonRateThrottle]
     renderer_classes = [JSONRenderer]
+
+
+class ScoreboardView(PublicReport, APIView):
+    """Both sources head to head: the cached scoreboard, served as it is.
+
+    The body is kept in the process until the record changes (``tracker.memo``).
+    """
 
     @extend_schema(responses=ScoreboardSerializer)
     def get(self, request: Request) -> HttpResponse:
@@ -139,14 +142,10 @@ class ScoreboardView(APIView):
         return HttpResponse(body, content_type="application/json")
 
 
-class ScoreboardRowList(KeptListMixin, generics.ListAPIView):
+class ScoreboardRowList(PublicReport, KeptListMixin, generics.ListAPIView):
     """Every row of one of the scoreboard's lists, in pages, read from the
     cached scoreboard (no query)."""
 
-    authentication_classes: list = []
-    permission_classes = [permissions.AllowAny]
-    throttle_classes = [AnonRateThrottle]
-    renderer_classes = [JSONRenderer]
     filter_backends: list = []
 
     def get_queryset(self) -> list[dict]:
