@@ -14,11 +14,11 @@ from datetime import date
 
 from django.core.cache import cache
 from django.utils import timezone
-from rest_framework.renderers import JSONRenderer
 
 from predictions import scoring, standings
 from predictions.models import Prediction, Source, Status, StatusChange
 from predictions.scoring import holding, lean, report_card
+from tracker.renderers import FastJSONRenderer
 
 CACHE_KEY = "scoreboard:v4"
 JSON_CACHE_KEY = "scoreboard:v4:json"
@@ -92,7 +92,7 @@ def api_document(board: dict) -> dict:
 
 
 def _api_json(board: dict) -> bytes:
-    return JSONRenderer().render(api_document(board))
+    return FastJSONRenderer().render(api_document(board))
 
 
 def calibration_points(board: dict, source: str | None = None) -> list[dict]:

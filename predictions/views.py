@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, viewsets
 from rest_framework.filters import SearchFilter
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,7 +40,7 @@ from predictions.serializers import (
 from tracker.filters import FilterBackend
 from tracker.memo import RESPONSES, KeptListMixin
 from tracker.pagination import ValuesPagination
-from tracker.renderers import CSVExportMixin
+from tracker.renderers import CSVExportMixin, FastJSONRenderer
 from tracker.throttling import AnonRateThrottle
 
 CSV_PARAMETER = OpenApiParameter(
@@ -127,7 +126,7 @@ class PublicReport:
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
     throttle_classes = [AnonRateThrottle]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]
 
 
 class ScoreboardView(PublicReport, APIView):

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponseBase, StreamingHttpResponse
@@ -44,6 +45,42 @@ def neutralise(text: str) -> str:
     if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+class FastJSONRenderer(JSONRenderer):
+    """DRF's compact JSON, encoded by orjson: the same bytes, about ten times
+    sooner (0.4 ms of a 50-row predictions page's 3.7 ms went to encoding).
+
+    Whatever orjson does not encode itself goes through DRF's own encoder, as
+    do dates and times, so they read as DRF writes them. An indented answer
+    (``Accept: application/json; indent=4``), and anything orjson refuses (an
+    integer wider than 64 bits), is rendered by DRF. Two differences remain:
+    a float below 1e-4 is written without an exponent (``0.00001``, not
+    ``1e-05``), the same number to any reader; and a NaN is written as
+    ``null`` where DRF fails (the record refuses non-finite values).
+    """
+
+    OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        context = renderer_context or {}
+        if data is None or self.get_indent(accepted_media_type, context):
+            return super().render(data, accepted_media_type, context)
+        try:
+            encoded = orjson.dumps(
+                data, default=self.encoder_class().default, option=self.OPTIONS
+            )
+        except orjson.JSONEncodeError:
+            return super().render(data, accepted_media_type, context)
+        # As DRF does: the two line separators JavaScript reads as line ends.
+        return encoded.replace(b"\xe2\x80\xa8", b"\\u2028").replace(
+            b"\xe2\x80\xa9", b"\\u2029"
+        )
 
 
 class CSVRenderer(BaseRenderer):
@@ -107,7 +144,7 @@ class CSVExportMixin:
     a token lifts the cap.
     """
 
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
     csv_columns: Sequence[str] = ()
     export_chunk_size = 1000
 
@@ -126,8 +163,8 @@ class CSVExportMixin:
             request.method not in SAFE_METHODS
             and request.accepted_renderer.format == CSVRenderer.format
         ):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
+            request.accepted_renderer = FastJSONRenderer()
+            request.accepted_media_type = FastJSONRenderer.media_type
             raise NotAcceptable(
                 "CSV is a format for reading lists; send writes with "
                 "Accept: application/json and without ?format=csv."
