@@ -25,11 +25,11 @@ COLD_PAGES = (
 
 
 def profiled_pages() -> dict[str, str]:
-    """The bare view and the pages measured cold against a target."""
-    from tests.bench.measure import endpoints
+    """The bench's own views and the pages measured cold against a target."""
+    from tests.bench.measure import FLOORS, endpoints
 
     pages = endpoints()
-    return {name: pages[name] for name in ("bare", *COLD_PAGES)}
+    return {name: pages[name] for name in (*FLOORS, *COLD_PAGES)}
 
 
 def targets(scale: Scale) -> list[tuple]:
@@ -179,7 +179,9 @@ def markdown(report: dict) -> str:
             "server whose page store keeps nothing); requests per second "
             "(median), share of the bare view, queries per request. Throttling "
             "is off in the benchmark: one load generator would be throttled as "
-            "a single client.",
+            "a single client. `bare_rows` is the hand-written list of "
+            "research/baselines.md (50 observations by `.values()`, with no "
+            "count, filter, serializer or DRF): what a cold list costs at best.",
             "",
             "| page | kept req/s | kept / bare | cold req/s | cold / bare "
             "| queries cold/kept |",

@@ -266,6 +266,7 @@ def endpoints() -> dict[str, str]:
     source = Source.objects.order_by("pk").values_list("slug", flat=True)[0]
     return {
         "bare": "/bench/bare/",
+        "bare_rows": "/bench/bare-rows/",
         "scoreboard": "/api/v1/scoreboard/",
         "predictions_page": "/api/v1/predictions/?page_size=50",
         "observations_page": "/api/v1/observations/?page_size=50",
@@ -280,6 +281,8 @@ def endpoints() -> dict[str, str]:
     }
 
 
+# The views of the bench itself, measured once: they keep no page.
+FLOORS = ("bare", "bare_rows")
 # Each page is also measured cold, on a second server whose page store keeps
 # nothing (tests/bench/settings.py): what a page costs read from the database.
 COLD_ENV = {"BENCH_PAGE_STORE": "off"}
@@ -384,7 +387,7 @@ def measure_http(scale: Scale, env: dict, port: int = 8391) -> dict:
                 samples.setdefault(name, []).append(
                     run_wrk(f"http://127.0.0.1:{port}{path}", scale.http_seconds)
                 )
-                if name != "bare":
+                if name not in FLOORS:
                     samples.setdefault(name + COLD, []).append(
                         run_wrk(
                             f"http://127.0.0.1:{port + 1}{path}", scale.http_seconds
