@@ -1,8 +1,4 @@
-import pytest
-from django.core.cache import cache
+"""Each browser test reads a scoreboard of its own: cache keys of its own
+(a scoreboard cached by an earlier test must not leak into the page)."""
 
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    """A scoreboard cached by an earlier test must not leak into the page."""
-    cache.clear()
+from tests.isolation import own_cache_keys  # noqa: F401

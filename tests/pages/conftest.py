@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 
 from indicators.models import Indicator
 from predictions.models import Prediction, Score, Source, Status
@@ -16,13 +15,9 @@ from tests.factories import (
     SourceFactory,
 )
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The scoreboard is cached (Redis in the tests): start every test cold."""
-    cache.clear()
-    yield
-    cache.clear()
+# Every page test starts cold, on cache keys of its own (the scoreboard is
+# cached in Redis, which concurrent tests share).
+from tests.isolation import own_cache_keys  # noqa: F401
 
 
 def give_score(prediction: Prediction, status: str, **fields) -> Score:

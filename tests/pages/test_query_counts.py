@@ -1,11 +1,11 @@
 """Every page costs the same number of queries at 10 and at 200 records."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.isolation import forget_own_cache_keys
 from tests.pages.conftest import make_predictions
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -22,7 +22,7 @@ PAGES = [
 
 
 def count_queries(client, url: str) -> int:
-    cache.clear()
+    forget_own_cache_keys()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

@@ -3,13 +3,13 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from predictions.models import Comparison, Question, Status
 from tests.factories import PredictionFactory
+from tests.isolation import forget_own_cache_keys
 from tests.pages.conftest import give_score, make_predictions
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_the_home_page_leads_with_the_questions(client, question):
 
 
 def count_queries(client, url: str) -> int:
-    cache.clear()
+    forget_own_cache_keys()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
