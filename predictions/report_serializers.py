@@ -185,12 +185,27 @@ class ReportCardRowSerializer(serializers.Serializer):
     )
 
 
+class SourcedReportCardRowSerializer(ReportCardRowSerializer):
+    source = serializers.SlugField()
+    year = serializers.IntegerField(help_text="The year of the deadline.")
+
+
+class ReportCardRowQuery(serializers.Serializer):
+    """The report card rows' filters: a bad year is a 400 that names it."""
+
+    source = serializers.SlugField(required=False)
+    year = serializers.IntegerField(required=False, min_value=1, max_value=9999)
+
+
 class ReportCardPeriodSerializer(serializers.Serializer):
     source = serializers.SlugField()
     year = serializers.IntegerField()
     sentence = serializers.CharField()
     median_share = serializers.FloatField(allow_null=True)
-    graded = serializers.IntegerField()
+    graded = serializers.IntegerField(
+        help_text="How many rows were graded; the first 100 are listed here and "
+        "every one at /api/v1/report-card/rows/."
+    )
     due = serializers.IntegerField()
     not_graded = serializers.DictField(child=serializers.IntegerField())
     rows = ReportCardRowSerializer(many=True)

@@ -41,8 +41,9 @@ def build_report_card() -> list[report_card.Period]:
     return report_card.grade(card_row(row) for row in rows)
 
 
-def period_to_dict(period: report_card.Period) -> dict:
-    """A period as the API shows it: the figure, the sentence and every row."""
+def period_to_dict(period: report_card.Period, rows: int | None = None) -> dict:
+    """A period as the API shows it: the figure, the sentence and its rows (the
+    first ``rows`` of them, if given; ``graded`` counts them all)."""
     return {
         "source": period.source,
         "year": period.year,
@@ -67,7 +68,7 @@ def period_to_dict(period: report_card.Period) -> dict:
                 "observed_value": row["observed_value"],
                 "share": row["share"],
             }
-            for row in period.rows
+            for row in period.rows[:rows]
         ],
     }
 

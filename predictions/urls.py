@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("report-card/", views.ReportCardView.as_view(), name="report-card"),
     path(
+        "report-card/rows/",
+        views.ReportCardRowList.as_view(),
+        name="report-card-rows",
+    ),
+    path(
         "predictions/<slug:slug>/scores/",
         views.PredictionScoreList.as_view(),
         name="prediction-scores",

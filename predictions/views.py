@@ -25,9 +25,11 @@ from predictions.filters import (
 from predictions.models import Prediction, Question, Score, Source, StatusChange
 from predictions.report_serializers import (
     HeadToHeadSerializer,
+    ReportCardRowQuery,
     ReportCardSerializer,
     ScoreboardSerializer,
     SourcedCalibrationPointSerializer,
+    SourcedReportCardRowSerializer,
 )
 from predictions.scoring import report_card
 from predictions.serializers import (
@@ -183,7 +185,8 @@ class CalibrationPointList(ScoreboardRowList):
 
 class ReportCardView(APIView):
     """How far the world got along each source's predicted paths, per year of
-    deadline: the median share and every row it is the median of."""
+    deadline: the median share and the rows it is the median of (the first
+    ``API_ROWS`` of each period; every row is paged at report-card/rows/)."""
 
     permission_classes = [permissions.AllowAny]
 
@@ -194,9 +197,40 @@ class ReportCardView(APIView):
             {
                 "method": report_card.METHOD,
                 "not_graded_reasons": report_card.NOT_GRADED,
-                "periods": [standings.period_to_dict(period) for period in periods],
+                "periods": [
+                    standings.period_to_dict(period, rows=scoreboard.API_ROWS)
+                    for period in periods
+                ],
             }
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("source", str, description="One source's rows only."),
+            OpenApiParameter("year", int, description="One year of deadline only."),
+        ]
+    )
+)
+class ReportCardRowList(PublicReport, KeptListMixin, generics.ListAPIView):
+    """Every graded row of the report card, in pages, each with its source and
+    year of deadline, read from the cached report card (no query)."""
+
+    serializer_class = SourcedReportCardRowSerializer
+    filter_backends: list = []
+
+    def get_queryset(self) -> list[dict]:
+        query = ReportCardRowQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        source = query.validated_data.get("source")
+        year = query.validated_data.get("year")
+        return [
+            {**row, "source": period.source, "year": period.year}
+            for period in scoreboard.get_report_card()
+            if source in (None, period.source) and year in (None, period.year)
+            for row in period.rows
+        ]
 
 
 class QuestionViewSet(viewsets.ReadOnlyModelViewSet):

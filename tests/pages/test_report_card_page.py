@@ -58,3 +58,5 @@ def test_a_long_period_shows_the_first_rows_and_points_to_the_api(
     assert sum(f"Graded claim {n}." in html for n in (1, 2, 3)) == 2
     assert "median of 3" in html
     assert "The first 2 of 3; every row is in" in html
+    link = f"/api/v1/report-card/rows/?source={record.ai2027.slug}&amp;year=2025"
+    assert f'href="{link}"' in html
