@@ -14,9 +14,13 @@ import time
 from django.conf import settings
 from django.test import Client, override_settings
 
-# The parts of a request, by the file a function lives in; first match wins.
+# The parts of a request, by the file a function lives in (or, for a function
+# built into Python or an extension, by its name); first match wins.
 PARTS = (
-    ("database (psycopg, waiting for PostgreSQL)", ("/psycopg/",)),
+    (
+        "database (psycopg, waiting for PostgreSQL)",
+        ("/psycopg/", "psycopg_binary", "select.epoll", "select.poll"),
+    ),
     ("ORM (building and compiling queries, rows)", ("/django/db/",)),
     ("cache (Redis)", ("/redis/", "/django_redis/")),
     (
@@ -28,7 +32,7 @@ PARTS = (
             "/tracker/rows.py",
         ),
     ),
-    ("JSON encoding", ("/json/", "renderers.py")),
+    ("JSON encoding", ("/json/", "renderers.py", "orjson")),
 )
 # Every other function: Django, DRF, the middleware, Python itself.
 REST = "Django, DRF and middleware (the rest)"
@@ -36,9 +40,10 @@ REQUESTS = 200
 COLD_STORE = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 
-def part_of(filename: str) -> str:
+def part_of(filename: str, function: str = "") -> str:
+    where = f"{filename} {function}" if filename == "~" else filename
     for part, markers in PARTS:
-        if any(marker in filename for marker in markers):
+        if any(marker in where for marker in markers):
             return part
     return REST
 
@@ -57,8 +62,9 @@ def profile_page(client: Client, path: str, requests: int = REQUESTS) -> dict:
         client.get(path)
     profiler.disable()
     totals = dict.fromkeys([*(part for part, _ in PARTS), REST], 0.0)
-    for (filename, _, _), (_, _, own, _, _) in pstats.Stats(profiler).stats.items():
-        totals[part_of(filename)] += own
+    stats = pstats.Stats(profiler).stats
+    for (filename, _, function), (_, _, own, _, _) in stats.items():
+        totals[part_of(filename, function)] += own
     whole = sum(totals.values())
     return {
         "ms_per_request": milliseconds,

@@ -62,6 +62,21 @@ def test_the_profile_counts_each_function_in_its_part_of_the_stack(filename, par
     assert part_of(filename).startswith(part)
 
 
+@pytest.mark.parametrize(
+    ("function", "part"),
+    [
+        ("<built-in method orjson.dumps>", "JSON encoding"),
+        ("<method 'execute' of 'psycopg_binary._psycopg.PGconn' objects>", "database"),
+        ("<method 'poll' of 'select.epoll' objects>", "database"),
+        ("<built-in method builtins.isinstance>", "Django, DRF"),
+    ],
+)
+def test_a_built_in_function_is_counted_in_its_part_by_name(function, part):
+    from tests.bench.profile import part_of
+
+    assert part_of("~", function).startswith(part)
+
+
 def fake_report(scale: str, rescore: float, queries: int) -> dict:
     from tests.bench.__main__ import verdicts
     from tests.bench.scales import SCALES
