@@ -56,7 +56,8 @@ class CappedCountPaginator(Paginator):
     of milliseconds at a million observations); counting up to the limit reads
     a thousand index entries. Past the limit ``count`` is None, and a page reads
     one row beyond its end to know whether another follows, so its links never
-    need the count.
+    need the count. A page that ends the list gives the count itself (its
+    offset plus its rows), so a list of one page costs one query.
     """
 
     def __init__(
@@ -86,8 +87,7 @@ class CappedCountPaginator(Paginator):
         return math.inf if self.count is None else super().num_pages
 
     def validate_number(self, number: Any) -> int:
-        if self.count is not None:
-            return super().validate_number(number)
+        """A whole number from 1: whether the page exists, its rows say."""
         try:
             number = int(number)
         except (TypeError, ValueError):
@@ -106,9 +106,12 @@ class CappedCountPaginator(Paginator):
         )
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
-        return CappedPage(
-            rows[: self.per_page], number, self, more=len(rows) > self.per_page
-        )
+        more = len(rows) > self.per_page
+        if not more and "count" not in self.__dict__:
+            # The last page: every row is before its end (the cached count).
+            counted = bottom + len(rows)
+            self.__dict__["count"] = counted if counted <= self.limit else None
+        return CappedPage(rows[: self.per_page], number, self, more=more)
 
 
 class CappedPage(Page):

@@ -121,8 +121,40 @@ def test_the_capped_count_reads_rows_in_no_order(api_client, seven):
     """An ordered count would sort every matching row before stopping at the
     limit: all of an indicator's, on its own list."""
     with CaptureQueriesContext(connection) as queries:
-        api_client.get("/api/v1/indicators/swe/observations/")
+        api_client.get("/api/v1/indicators/swe/observations/", {"page_size": 2})
 
     (count,) = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     assert "ORDER BY" not in count.upper()
     assert f"LIMIT {pagination.COUNT_LIMIT + 1}" in count
+
+
+def counts_in(queries) -> int:
+    return sum("COUNT(" in query["sql"].upper() for query in queries)
+
+
+def test_a_list_of_one_page_is_counted_from_its_rows(api_client, seven):
+    with CaptureQueriesContext(connection) as queries:
+        body = api_client.get("/api/v1/indicators/swe/observations/").json()
+
+    assert body["count"] == 7
+    assert body["next"] is None
+    assert counts_in(queries) == 0
+
+
+def test_the_last_page_counts_from_its_rows_and_a_full_one_asks(api_client, seven):
+    with CaptureQueriesContext(connection) as full:
+        first = api_client.get(URL, {"page_size": 3}).json()
+    with CaptureQueriesContext(connection) as last:
+        third = api_client.get(URL, {"page_size": 3, "page": 3}).json()
+
+    assert first["count"] == third["count"] == 7
+    assert counts_in(full) == 1
+    assert counts_in(last) == 0
+    assert third["previous"].endswith("page=2&page_size=3")
+
+
+def test_a_last_page_past_the_limit_still_says_null(api_client, seven, limit_of_five):
+    body = api_client.get(URL, {"page_size": 3, "page": 3}).json()
+
+    assert body["count"] is None
+    assert [row["value"] for row in body["results"]] == [6.0]
