@@ -18,7 +18,46 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 200
 
 
-class ValuesPaginator(Paginator):
+class RowsFirstPaginator(Paginator):
+    """Reads a page's rows (and one more) before anything is counted.
+
+    A page that ends the list then gives the count itself, its offset plus its
+    rows, so a list that fits one page costs one query; a page with a row
+    after it leaves the count to ``count``, read when the answer needs it.
+    """
+
+    def rows(self) -> QuerySet:
+        """The rows to page through, as ``.values()`` dicts."""
+        raise NotImplementedError
+
+    def counted(self, count: int) -> int | None:
+        """The count as the list reports it."""
+        return count
+
+    def validate_number(self, number: Any) -> int:
+        """A whole number from 1: whether the page exists, its rows say."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.rows()[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        more = len(rows) > self.per_page
+        if not more and "count" not in self.__dict__:
+            # The last page: every row is before its end (the cached count).
+            self.__dict__["count"] = self.counted(bottom + len(rows))
+        return RowsPage(rows[: self.per_page], number, self, more=more)
+
+
+class ValuesPaginator(RowsFirstPaginator):
     """Counts the model queryset as it is, and reads the page as ``.values()`` rows.
 
     The count joins only what the filters need. The page's rows are picked in a
@@ -31,13 +70,12 @@ class ValuesPaginator(Paginator):
         super().__init__(object_list, per_page)
         self.names = names
 
-    def _get_page(self, object_list: QuerySet, *args: Any, **kwargs: Any) -> Any:
-        rows = object_list.model._default_manager.filter(
-            pk__in=object_list.values("pk")
-        )
-        if object_list.query.order_by:
-            rows = rows.order_by(*object_list.query.order_by)
-        return super()._get_page(rows.values(*self.names), *args, **kwargs)
+    def rows(self) -> QuerySet:
+        queryset = self.object_list
+        rows = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
+        if queryset.query.order_by:
+            rows = rows.order_by(*queryset.query.order_by)
+        return rows.values(*self.names)
 
 
 class ValuesPagination(PageNumberPagination):
@@ -49,15 +87,14 @@ class ValuesPagination(PageNumberPagination):
         return ValuesPaginator(queryset, page_size, names=self.value_names)
 
 
-class CappedCountPaginator(Paginator):
+class CappedCountPaginator(RowsFirstPaginator):
     """Counts at most ``limit`` rows, and reads each page as ``.values()`` rows.
 
     Counting every matching row costs about as much as reading them all (tens
     of milliseconds at a million observations); counting up to the limit reads
     a thousand index entries. Past the limit ``count`` is None, and a page reads
     one row beyond its end to know whether another follows, so its links never
-    need the count. A page that ends the list gives the count itself (its
-    offset plus its rows), so a list of one page costs one query.
+    need the count.
     """
 
     def __init__(
@@ -74,47 +111,27 @@ class CappedCountPaginator(Paginator):
         self.expressions = expressions
         self.limit = limit
 
+    def rows(self) -> QuerySet:
+        return self.object_list.values(*self.names, **self.expressions)
+
+    def counted(self, count: int) -> int | None:
+        return count if count <= self.limit else None
+
     @cached_property
     def count(self) -> int | None:
         # Unordered: ordered, PostgreSQL would sort every matching row (all
         # of an indicator's, say) to find the first ``limit`` of them.
-        counted = self.object_list.order_by()[: self.limit + 1].count()
-        return counted if counted <= self.limit else None
+        return self.counted(self.object_list.order_by()[: self.limit + 1].count())
 
     @cached_property
     def num_pages(self) -> float:
         """Infinite while the count is unknown: more pages than the limit covers."""
         return math.inf if self.count is None else super().num_pages
 
-    def validate_number(self, number: Any) -> int:
-        """A whole number from 1: whether the page exists, its rows say."""
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger("That page number is not an integer") from None
-        if number < 1:
-            raise EmptyPage("That page number is less than 1")
-        return number
 
-    def page(self, number: Any) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.values(*self.names, **self.expressions)[
-                bottom : bottom + self.per_page + 1
-            ]
-        )
-        if not rows and number > 1:
-            raise EmptyPage("That page contains no results")
-        more = len(rows) > self.per_page
-        if not more and "count" not in self.__dict__:
-            # The last page: every row is before its end (the cached count).
-            counted = bottom + len(rows)
-            self.__dict__["count"] = counted if counted <= self.limit else None
-        return CappedPage(rows[: self.per_page], number, self, more=more)
+class RowsPage(Page):
+    """A page that knows whether a row follows it, without the count."""
 
-
-class CappedPage(Page):
     def __init__(self, rows: list, number: int, paginator: Paginator, *, more: bool):
         super().__init__(rows, number, paginator)
         self.more = more

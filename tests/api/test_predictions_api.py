@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from predictions.models import Kind, Status
 from tests.factories import (
@@ -194,6 +196,36 @@ def test_predictions_come_fifty_to_a_page(api_client):
     body = api_client.get(URL).json()
 
     assert (body["count"], len(body["results"])) == (51, 50)
+
+
+def count_queries_of(api_client, query: dict) -> tuple[dict, int]:
+    with CaptureQueriesContext(connection) as queries:
+        body = api_client.get(URL, query).json()
+    return body, sum("COUNT(" in q["sql"].upper() for q in queries)
+
+
+def test_a_page_that_ends_the_list_counts_it_from_its_rows(api_client):
+    PredictionFactory.create_batch(5)
+
+    whole, whole_counts = count_queries_of(api_client, {})
+    first, first_counts = count_queries_of(api_client, {"page_size": 2})
+    last, last_counts = count_queries_of(api_client, {"page_size": 2, "page": 3})
+
+    assert whole["count"] == first["count"] == last["count"] == 5
+    assert (whole_counts, first_counts, last_counts) == (0, 1, 0)
+    assert len(last["results"]) == 1 and last["next"] is None
+
+
+def test_the_last_page_and_a_page_past_it(api_client):
+    PredictionFactory.create_batch(5)
+
+    last = api_client.get(URL, {"page_size": 2, "page": "last"}).json()
+
+    assert len(last["results"]) == 1
+    assert last["previous"].endswith("page=2&page_size=2")
+    for page in (4, 0, "x"):
+        response = api_client.get(URL, {"page_size": 2, "page": page})
+        assert response.status_code == 404, page
 
 
 def test_page_size_is_capped_at_two_hundred(api_client):
