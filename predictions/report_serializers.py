@@ -2,8 +2,8 @@
 
 Their views return plain dicts (the cached scoreboard, the graded periods) as
 they are; these serializers describe those dicts to OpenAPI. Only the pages of
-the scoreboard's long lists (head to head, calibration points) render through
-them.
+their long lists (head to head, calibration points, the report card's rows)
+render through them.
 """
 
 from rest_framework import serializers
@@ -203,8 +203,8 @@ class ReportCardPeriodSerializer(serializers.Serializer):
     sentence = serializers.CharField()
     median_share = serializers.FloatField(allow_null=True)
     graded = serializers.IntegerField(
-        help_text="How many rows were graded; the first 100 are listed here and "
-        "every one at /api/v1/report-card/rows/."
+        help_text=f"How many rows were graded; the first {API_ROWS} are listed "
+        "here and every one at /api/v1/report-card/rows/."
     )
     due = serializers.IntegerField()
     not_graded = serializers.DictField(child=serializers.IntegerField())

@@ -143,11 +143,15 @@ class ScoreboardView(PublicReport, APIView):
         return HttpResponse(body, content_type="application/json")
 
 
-class ScoreboardRowList(PublicReport, KeptListMixin, generics.ListAPIView):
-    """Every row of one of the scoreboard's lists, in pages, read from the
-    cached scoreboard (no query)."""
+class ReportRowList(PublicReport, KeptListMixin, generics.ListAPIView):
+    """Every row of one of a cached report's long lists, in pages (no query)."""
 
     filter_backends: list = []
+
+
+class ScoreboardRowList(ReportRowList):
+    """Every row of one of the scoreboard's lists, read from the cached
+    scoreboard."""
 
     def get_queryset(self) -> list[dict]:
         return self.rows(scoreboard.get_scoreboard())
@@ -213,12 +217,11 @@ class ReportCardView(APIView):
         ]
     )
 )
-class ReportCardRowList(PublicReport, KeptListMixin, generics.ListAPIView):
-    """Every graded row of the report card, in pages, each with its source and
-    year of deadline, read from the cached report card (no query)."""
+class ReportCardRowList(ReportRowList):
+    """Every graded row of the report card, each with its source and year of
+    deadline, read from the cached report card."""
 
     serializer_class = SourcedReportCardRowSerializer
-    filter_backends: list = []
 
     def get_queryset(self) -> list[dict]:
         query = ReportCardRowQuery(data=self.request.query_params)
