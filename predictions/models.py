@@ -133,62 +133,42 @@ class PredictionQuerySet(models.QuerySet):
         )
 
     def standings(self) -> "PredictionQuerySet":
-        """One row per scored prediction: what pace, calibration and head to head
-        read (a few thousand rows at most, so they are reduced in Python)."""
-        return (
-            self.filter(current_score__isnull=False)
-            .order_by("indicator__slug", "source_id", "pk")
-            .values(
-                "pk",
-                "slug",
-                "kind",
-                "comparison",
-                "target",
-                "deadline",
-                "source_id",
-                "source__slug",
-                "indicator__slug",
-                "indicator__scale",
-                "indicator__name",
-                "indicator__unit",
-                "current_score__status",
-                "current_score__outcome",
-                "current_score__pace_ratio",
-                "current_score__observed_value",
-                "current_score__probability",
-                "current_score__probability_origin",
-                "current_score__projection_probability",
-                "current_score__projection_low",
-                "current_score__projection_high",
-                "current_score__as_of",
-                "current_score__rules_version",
-            )
-        )
-
-    def report_card_rows(self) -> "PredictionQuerySet":
-        """One row per prediction with what the report card lists of it."""
-        return self.order_by(
-            "source__published", "source__slug", "deadline", "slug"
-        ).values(
+        """One row per prediction, scored or not, with what the scoreboard reads
+        of its scored ones (pace, calibration, head to head) and the report card
+        of every one: one query builds both (a few thousand rows at most, so
+        they are reduced in Python)."""
+        return self.order_by("indicator__slug", "source_id", "pk").values(
+            "pk",
             "slug",
             "claim",
             "kind",
             "comparison",
-            "deadline",
-            "baseline_value",
-            "baseline_date",
             "target",
             "target_low",
             "target_high",
+            "deadline",
+            "baseline_value",
+            "baseline_date",
+            "source_id",
             "source__slug",
             "source__name",
+            "source__published",
             "indicator__slug",
-            "indicator__unit",
             "indicator__scale",
+            "indicator__name",
+            "indicator__unit",
             "current_score__status",
+            "current_score__outcome",
+            "current_score__pace_ratio",
             "current_score__observed_value",
+            "current_score__probability",
+            "current_score__probability_origin",
+            "current_score__projection_probability",
+            "current_score__projection_low",
+            "current_score__projection_high",
             "current_score__progress_actual",
             "current_score__as_of",
+            "current_score__rules_version",
         )
 
     def with_probability(self) -> "PredictionQuerySet":

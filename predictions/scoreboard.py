@@ -1,11 +1,11 @@
 """The scoreboard: both sources' records side by side, as one cached dict.
 
 Built from six queries whatever the size of the record (sources, counts by
-status per source, one row per scored prediction, recent status changes, the
+status per source, one row per prediction, recent status changes, the
 questions' links to their predictions, the month-end scores), then
 reduced in Python; every rescore rebuilds it after its commit, so readers only
-ever hit the cache. The report card's periods are cached beside it, built and
-dropped with it.
+ever hit the cache. The report card's periods are graded from the same rows
+per prediction and cached beside it, built and dropped with it.
 """
 
 import statistics
@@ -116,19 +116,24 @@ def forget_scoreboard() -> None:
 
 
 def _build_and_cache() -> dict:
-    board = build_scoreboard()
+    rows = list(Prediction.objects.standings())
+    board = build_scoreboard(rows)
     cache.set(CACHE_KEY, board, CACHE_SECONDS)
     cache.set(JSON_CACHE_KEY, _api_json(board), CACHE_SECONDS)
-    cache.set(REPORT_CARD_KEY, standings.build_report_card(), CACHE_SECONDS)
+    cache.set(REPORT_CARD_KEY, standings.build_report_card(rows), CACHE_SECONDS)
     return board
 
 
-def build_scoreboard() -> dict:
+def build_scoreboard(standing_rows: list[dict] | None = None) -> dict:
+    """The scoreboard, from ``Prediction.objects.standings()`` (read here when
+    not given) and five more queries."""
+    if standing_rows is None:
+        standing_rows = list(Prediction.objects.standings())
     sources = list(
         Source.objects.values("id", "slug", "name", "url", "authors", "published")
     )
     tallies = {row["source_id"]: row for row in Prediction.objects.tally_by_source()}
-    rows = list(Prediction.objects.standings())
+    rows = [row for row in standing_rows if row["current_score__status"] is not None]
     as_of = max((row["current_score__as_of"] for row in rows), default=None)
     versions = {row["current_score__rules_version"] for row in rows}
     pair = _pair([source["slug"] for source in sources])

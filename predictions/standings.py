@@ -1,17 +1,22 @@
 """The reads behind the report card and the questions, reduced by the pure
 modules (``report_card``, ``lean``) in a fixed number of queries."""
 
+from collections.abc import Iterable
 from datetime import date
+from operator import itemgetter
 
 from predictions.models import Prediction, Question, Score, Source
 from predictions.scoring import history, lean, report_card
 
 # The pair the tracker is about: the first and second side of every question.
 HEAD_TO_HEAD = ("ai2027", "lambert")
+# The order of the report card's periods and of the rows in each.
+REPORT_CARD_ORDER = ("source__published", "source__slug", "deadline", "slug")
 
 
 def card_row(row: dict) -> dict:
-    """A ``report_card_rows()`` row in the shape ``report_card.grade`` reads."""
+    """A ``Prediction.objects.standings()`` row in the shape
+    ``report_card.grade`` reads."""
     return {
         "source": row["source__slug"],
         "source_name": row["source__name"],
@@ -35,10 +40,14 @@ def card_row(row: dict) -> dict:
     }
 
 
-def build_report_card() -> list[report_card.Period]:
-    """Every source's periods, from one query."""
-    rows = Prediction.objects.report_card_rows()
-    return report_card.grade(card_row(row) for row in rows)
+def build_report_card(rows: Iterable[dict] | None = None) -> list[report_card.Period]:
+    """Every source's periods, from the rows of ``Prediction.objects.standings()``
+    (read here, in one query, when not given): by source (oldest first), then
+    deadline and slug."""
+    if rows is None:
+        rows = Prediction.objects.standings()
+    ordered = sorted(rows, key=itemgetter(*REPORT_CARD_ORDER))
+    return report_card.grade(card_row(row) for row in ordered)
 
 
 def period_to_dict(period: report_card.Period, rows: int | None = None) -> dict:

@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from predictions import scoreboard, services
-from predictions.models import Status
+from predictions.models import Prediction, Status
 from tests.factories import (
     IndicatorFactory,
     PredictionFactory,
@@ -22,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.delete_many([scoreboard.CACHE_KEY, scoreboard.JSON_CACHE_KEY])
+    scoreboard.forget_scoreboard()
     yield
-    cache.delete_many([scoreboard.CACHE_KEY, scoreboard.JSON_CACHE_KEY])
+    scoreboard.forget_scoreboard()
 
 
 def scored(source, indicator, **score_fields):
@@ -150,8 +149,9 @@ def build_record(size: int) -> None:
 
 
 def count_queries() -> int:
+    """The queries of one rebuild: the scoreboard and the report card."""
     with CaptureQueriesContext(connection) as queries:
-        scoreboard.build_scoreboard()
+        scoreboard.refresh_scoreboard()
     return len(queries)
 
 
@@ -159,7 +159,24 @@ def test_the_query_count_does_not_grow_with_the_record():
     build_record(10)
     small = count_queries()
     build_record(190)
-    assert count_queries() == small <= 6
+    assert count_queries() == small == 6
+
+
+def test_one_read_of_the_predictions_serves_the_board_and_the_report_card():
+    source = SourceFactory(slug="ai2027", name="AI 2027")
+    indicator = IndicatorFactory()
+    baseline = {"baseline_value": 40.0, "baseline_date": datetime.date(2025, 1, 1)}
+    scored(source, indicator, status=Status.ON_TRACK, pace_ratio=1.0)
+    Prediction.objects.update(**baseline)
+    PredictionFactory(source=source, indicator=indicator, **baseline)  # not scored
+
+    board = scoreboard.refresh_scoreboard()
+
+    assert board["sources"][0]["counts"]["total"] == 2
+    assert board["sources"][0]["pace_count"] == 1
+    (period,) = scoreboard.get_report_card()
+    assert period.not_graded["open"] == 1  # the scored one, not yet resolved
+    assert period.not_graded["no_data"] == 1  # the one with no score
 
 
 def test_a_cached_scoreboard_costs_no_query(django_assert_num_queries):
