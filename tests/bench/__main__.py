@@ -304,6 +304,7 @@ def run(scale_name: str, output: Path) -> dict:
             else []
         ),
         ("memory", lambda: measure.measure_worker_memory(dict(os.environ))),
+        ("statistics", measure.analyze_tables),
         ("queries", measure.measure_queries),
         ("profile", lambda: profile.profile_cold_pages(profiled_pages())),
         ("http", lambda: measure.measure_http(scale, dict(os.environ))),

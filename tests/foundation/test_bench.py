@@ -34,6 +34,10 @@ def test_the_small_benchmark_reports_every_figure_beside_its_target(tmp_path):
     assert report["http"]["bare_rows"]["errors"] == 0
     assert "bare_rows_cold" not in report["http"]
     assert report["queries"]["bare_rows"]["cold"] == 1
+    assert report["queries"]["scoreboard"]["cold"] <= 6
+    assert {"predictions_score", "predictions_prediction"} <= set(
+        report["statistics"]["tables"]
+    )
     assert report["load"]["errors"] == 0
     assert report["load"]["feeds"]["succeeded"] == report["load"]["feeds"]["runs"] > 0
     assert "| measure | value | target | met |" in (tmp_path / "report.md").read_text()
