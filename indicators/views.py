@@ -5,7 +5,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -31,6 +30,7 @@ from indicators.serializers import (
     ObservationWriteResponseSerializer,
     SavedObservation,
 )
+from tracker.lists import ParentListMixin
 from tracker.memo import KeptListMixin
 from tracker.pagination import CappedCountPagination
 from tracker.parsers import JSONParser
@@ -87,7 +87,9 @@ class ObservationPagination(CappedCountPagination):
 
 
 @extend_schema_view(list=extend_schema(parameters=[CSV_PARAMETER]))
-class IndicatorObservationList(KeptListMixin, CSVExportMixin, generics.ListAPIView):
+class IndicatorObservationList(
+    ParentListMixin, KeptListMixin, CSVExportMixin, generics.ListAPIView
+):
     """The observations of one indicator, oldest first."""
 
     serializer_class = ObservationSerializer
@@ -97,15 +99,16 @@ class IndicatorObservationList(KeptListMixin, CSVExportMixin, generics.ListAPIVi
     ordering_fields = ["date", "value"]
 
     csv_columns = record.OBSERVATION_COLUMNS
+    parent_model = Indicator
+    parent_field = "indicator_id"
 
     def get_queryset(self) -> QuerySet[Observation]:
         if getattr(self, "swagger_fake_view", False):
             return Observation.objects.none()
-        indicator = get_object_or_404(Indicator, slug=self.kwargs["slug"])
         # The related rows are for the CSV export; a JSON page reads
         # ``.values()`` rows, which ignore them.
-        return indicator.observations.select_related(
-            "indicator", "superseded_by"
+        return self.of_parent(
+            Observation.objects.select_related("indicator", "superseded_by")
         ).order_by("date", "id")
 
     def get_export_rows(

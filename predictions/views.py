@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, viewsets
 from rest_framework.filters import SearchFilter
@@ -40,6 +39,7 @@ from predictions.serializers import (
     StatusChangeSerializer,
 )
 from tracker.filters import FilterBackend
+from tracker.lists import ParentListMixin
 from tracker.memo import RESPONSES, KeptListMixin
 from tracker.pagination import ValuesPagination
 from tracker.renderers import CSVExportMixin, FastJSONRenderer
@@ -96,17 +96,18 @@ class PredictionViewSet(KeptListMixin, CSVExportMixin, viewsets.ReadOnlyModelVie
         return map(record.prediction_to_dict, predictions)
 
 
-class PredictionScoreList(KeptListMixin, generics.ListAPIView):
+class PredictionScoreList(ParentListMixin, KeptListMixin, generics.ListAPIView):
     """A prediction's score history, newest first."""
 
     serializer_class = ScoreSerializer
     filter_backends: list = []
+    parent_model = Prediction
+    parent_field = "prediction_id"
 
     def get_queryset(self) -> QuerySet[Score]:
         if getattr(self, "swagger_fake_view", False):
             return Score.objects.none()
-        prediction = get_object_or_404(Prediction, slug=self.kwargs["slug"])
-        return prediction.scores.latest_first()
+        return self.of_parent(Score.objects.latest_first())
 
 
 class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
