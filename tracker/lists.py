@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Model, QuerySet, Subquery
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,9 +36,10 @@ class ParentListMixin:
         )
 
     def check_parent(self) -> None:
-        if not self.parent().exists():
-            name = self.parent_model._meta.object_name
-            raise Http404(f"No {name} matches the given query.")
+        """A 404 if the parent does not exist; asked at most once a request."""
+        if not getattr(self, "parent_checked", False):
+            get_object_or_404(self.parent().values_list("pk", flat=True))
+            self.parent_checked = True
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if request.accepted_renderer.format != "json":
